@@ -1,0 +1,250 @@
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { AcceleratedClock, RealClock, VirtualClock, type Clock } from './kernel/clock.js';
+import type { Config } from './kernel/config.js';
+import { createSealer } from './kernel/crypto.js';
+import { openDb, type DbHandle } from './kernel/db/db.js';
+import { migrateToLatest } from './kernel/db/migrate.js';
+import { createEngine, loadPersistedNow, persistNow, type Engine } from './kernel/engine.js';
+import { createPipeline, type EventHandler, type Pipeline } from './kernel/events/pipeline.js';
+import { createHttpServer } from './kernel/http/server.js';
+import { newSecret } from './kernel/ids.js';
+import { createJobRunner, type JobDefinition } from './kernel/jobs/jobs.js';
+import { createLogger, type Logger } from './kernel/logger.js';
+import { createMetrics } from './kernel/metrics.js';
+import { createDispatcher, type StaffReason } from './kernel/outbox/dispatcher.js';
+import { countActionsByState, type Action } from './kernel/outbox/outbox.js';
+import { nextLocalTime } from './kernel/time.js';
+import { connectorRoutes, createConnectorService, RelayConfigSchema, type ConnectorService } from './platforms/connectors/index.js';
+import { createRelayAdapter } from './platforms/relay/adapter.js';
+import { createSimulatorAdapter, createSimulatorService, simulatorRoutes, type SimulatorService } from './platforms/simulator/index.js';
+import { createGroupService, groupHandlers, groupRoutes, retentionJob, type GroupService } from './modules/groups/index.js';
+import { createMemberService, memberHandlers, memberRoutes, type MemberService } from './modules/members/index.js';
+import { createMessageService, messageRoutes, type MessageService } from './modules/messages/index.js';
+import { createTaskService, taskRoutes, type TaskService } from './modules/tasks/index.js';
+import { createWorkspaceService, workspaceRoutes, type WorkspaceService } from './modules/workspace/index.js';
+
+// The composition root: the one place that wires things together, by hand.
+
+export const VERSION = '0.1.0';
+
+export type AppOptions = {
+  logger?: Logger;
+  /** Extra event handlers and jobs (tests, later modules). */
+  handlers?: EventHandler[];
+  jobs?: JobDefinition<unknown>[];
+};
+
+export type QunyunApp = {
+  config: Config;
+  logger: Logger;
+  dbHandle: DbHandle;
+  clock: Clock;
+  http: FastifyInstance;
+  engine: Engine;
+  pipeline: Pipeline;
+  workspaces: WorkspaceService;
+  tasks: TaskService;
+  connectors: ConnectorService;
+  members: MemberService;
+  groups: GroupService;
+  messages: MessageService;
+  simulator: SimulatorService;
+  /** Starts the engine (recovery, then the work loop). */
+  start(): Promise<void>;
+  close(): Promise<void>;
+};
+
+function loadSecretKey(config: Config): string {
+  if (config.secretKey) return config.secretKey;
+  mkdirSync(config.dataDir, { recursive: true });
+  const path = join(config.dataDir, 'secret.key');
+  if (existsSync(path)) return readFileSync(path, 'utf8').trim();
+  const key = newSecret(48);
+  writeFileSync(path, `${key}\n`, { mode: 0o600 });
+  chmodSync(path, 0o600);
+  return key;
+}
+
+async function createClock(config: Config, dbHandle: DbHandle): Promise<Clock> {
+  if (config.clock.mode === 'real') return new RealClock();
+  const persisted = await loadPersistedNow(dbHandle.db);
+  const start = Math.max(persisted ?? config.clock.start, config.clock.mode === 'virtual' ? config.clock.start : 0);
+  await persistNow(dbHandle.db, start);
+  return config.clock.mode === 'virtual' ? new VirtualClock(start) : new AcceleratedClock(start, config.clock.rate);
+}
+
+const STAFF_TITLES: Record<StaffReason, (a: Action) => string> = {
+  capability_missing: (a) => `平台无法自动执行「${a.kind}」，请人工处理 / The platform cannot ${a.kind}: do it by hand`,
+  connector_unavailable: (a) => `连接器未运行，「${a.kind}」未执行 / Connector down: ${a.kind} not done`,
+  delivery_unknown: (a) => `「${a.kind}」是否送达未知，请核对 / Did this ${a.kind} arrive? Please check`,
+  delivery_failed: (a) => `「${a.kind}」发送失败 / ${a.kind} failed`,
+};
+
+export async function buildApp(config: Config, options: AppOptions = {}): Promise<QunyunApp> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const dbHandle = openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const { db } = dbHandle;
+  await migrateToLatest(db, dbHandle.dialect);
+  const clock = await createClock(config, dbHandle);
+  const sealer = createSealer(loadSecretKey(config));
+
+  const workspaces = createWorkspaceService({ db, clock });
+  const audit = workspaces.audit;
+  const tasks = createTaskService({ db, clock, audit });
+  const groups = createGroupService({ db, clock, audit });
+  const members = createMemberService({ db, clock, audit, erasers: [groups.erasePerson] });
+
+  let pipelineRef: Pipeline | null = null;
+  const connectors = createConnectorService({
+    db,
+    clock,
+    sealer,
+    audit,
+    factories: {
+      simulator: (row) =>
+        createSimulatorAdapter(row, {
+          db,
+          clock,
+          emit: async (workspaceId, events) => {
+            await pipelineRef!.ingest(workspaceId, events);
+          },
+        }),
+      relay: (row, raw) => createRelayAdapter(row, RelayConfigSchema.parse(raw)),
+    },
+  });
+
+  const jobs = createJobRunner({
+    db,
+    clock,
+    logger,
+    catalog: [
+      retentionJob({
+        async retentionDaysOf(workspaceId) {
+          const workspace = await workspaces.getOrThrow(workspaceId).catch(() => null);
+          return workspace ? { days: workspace.messageRetentionDays, timeZone: workspace.timeZone } : null;
+        },
+        redactOlderThan: groups.redactOlderThan,
+      }),
+      ...(options.jobs ?? []),
+    ],
+  });
+
+  let metrics: ReturnType<typeof createMetrics> | null = null;
+  const dispatcher = createDispatcher({
+    db,
+    clock,
+    logger,
+    adapterFor: connectors.adapterFor,
+    quietHoursOf: workspaces.quietHoursOf,
+    raiseTask: (on, action, reason, detail) =>
+      tasks.raise(on, action.workspaceId, {
+        causeKey: `action:${action.id}`,
+        title: STAFF_TITLES[reason](action),
+        detail,
+        evidence: { reason, actionId: action.id, kind: action.kind, chatId: action.chatId, personExternalId: action.personExternalId, body: action.body, cause: action.cause },
+        source: 'outbox',
+        groupId: action.groupId,
+        personId: action.personId,
+        actionId: action.id,
+        assigneeRole: 'operator',
+      }),
+    onOutcome: (action, outcome) => metrics?.actionOutcome(action.lane, outcome),
+  });
+
+  const engine = createEngine({ db, clock, logger, jobs, dispatcher });
+  const pipeline = createPipeline({
+    db,
+    clock,
+    logger,
+    handlers: [...memberHandlers(members), ...groupHandlers(), ...(options.handlers ?? [])],
+    onIngested: (type, outcome) => metrics?.eventIngested(type, outcome),
+  });
+  pipelineRef = pipeline;
+
+  const messages = createMessageService({ db, clock, connectors, groups, members, audit, kick: () => engine.kick() });
+  const simulator = createSimulatorService({ db, clock, connectors, groups, pipeline, engine });
+
+  metrics = createMetrics({
+    actionStates: () => countActionsByState(db),
+    jobStates: () => jobs.counts(),
+    openTasks: () => tasks.countOpen(),
+    async oldestDueLagMs() {
+      const next = [await jobs.nextDueAt(), await dispatcher.nextDueAt()].filter((t): t is number => t !== null);
+      return next.length ? Math.max(0, clock.now() - Math.min(...next)) : 0;
+    },
+  });
+
+  await connectors.start();
+
+  if (config.bootstrap.token || config.demo) {
+    const workspace = await workspaces.ensureWorkspace(config.bootstrap.workspace);
+    if (config.bootstrap.token) await workspaces.ensureBootstrapToken(workspace.id, config.bootstrap.token);
+  }
+
+  const http = await createHttpServer({
+    logger,
+    title: 'Qunyun API',
+    version: VERSION,
+    async authenticate(request) {
+      const header = request.headers.authorization;
+      if (!header?.startsWith('Bearer ')) return null;
+      return workspaces.authenticateToken(header.slice('Bearer '.length).trim());
+    },
+  });
+
+  http.get('/healthz', { config: { role: 'public' }, schema: { hide: true } }, async (_request, reply) => {
+    try {
+      await db.selectFrom('workspaces').select('id').limit(1).execute();
+      return { ok: true, clock: clock.mode, now: clock.now(), database: dbHandle.dialect };
+    } catch (error) {
+      logger.error({ err: error }, 'health check failed');
+      return reply.status(503).send({ ok: false, database: 'unreachable' });
+    }
+  });
+  http.get('/metrics', { config: { role: 'public' }, schema: { hide: true } }, async (_request, reply) => {
+    reply.header('content-type', metrics!.registry.contentType);
+    return metrics!.registry.metrics();
+  });
+
+  await http.register(workspaceRoutes(workspaces));
+  await http.register(taskRoutes(tasks));
+  await http.register(connectorRoutes(connectors));
+  await http.register(memberRoutes(members));
+  await http.register(groupRoutes(groups));
+  await http.register(messageRoutes(messages));
+  await http.register(simulatorRoutes(simulator, clock));
+  await http.ready();
+
+  return {
+    config,
+    logger,
+    dbHandle,
+    clock,
+    http,
+    engine,
+    pipeline,
+    workspaces,
+    tasks,
+    connectors,
+    members,
+    groups,
+    messages,
+    simulator,
+    async start() {
+      await engine.start();
+      for (const workspaceId of await workspaces.listWorkspaceIds()) {
+        const workspace = await workspaces.getOrThrow(workspaceId);
+        const runAt = nextLocalTime(clock.now(), '03:30', workspace.timeZone);
+        await jobs.schedule(db, workspaceId, { name: 'groups.message-retention', payload: {}, runAt, dedupeKey: `retention:${runAt}` });
+      }
+    },
+    async close() {
+      await engine.stop();
+      await http.close();
+      await connectors.stop();
+      await dbHandle.close();
+    },
+  };
+}

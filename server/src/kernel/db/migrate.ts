@@ -1,0 +1,36 @@
+import { Migrator, type Migration, type MigrationProvider } from 'kysely';
+import type { Db } from '../../database.js';
+import type { Dialect } from './db.js';
+import * as m0001 from './migrations/0001-core.js';
+
+// One history for both dialects. A migration that must branch on the dialect
+// receives it explicitly; both branches run in CI.
+export type DialectMigration = {
+  up(db: Db, dialect: Dialect): Promise<void>;
+  down(db: Db, dialect: Dialect): Promise<void>;
+};
+
+const history: Record<string, DialectMigration> = {
+  '0001-core': m0001,
+};
+
+class InCodeProvider implements MigrationProvider {
+  constructor(private readonly dialect: Dialect) {}
+  async getMigrations(): Promise<Record<string, Migration>> {
+    const out: Record<string, Migration> = {};
+    for (const [name, migration] of Object.entries(history)) {
+      out[name] = {
+        up: (db) => migration.up(db as Db, this.dialect),
+        down: (db) => migration.down(db as Db, this.dialect),
+      };
+    }
+    return out;
+  }
+}
+
+export async function migrateToLatest(db: Db, dialect: Dialect): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: new InCodeProvider(dialect), migrationTableName: 'qy_migrations', migrationLockTableName: 'qy_migrations_lock' });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

@@ -1,0 +1,3 @@
+export { createMemberService, type MemberService, type PersonEraser } from './service.js';
+export { memberHandlers } from './handlers.js';
+export { memberRoutes } from './routes.js';

@@ -1,0 +1,2 @@
+export { createMessageService, type MessageService } from './service.js';
+export { messageRoutes } from './routes.js';
