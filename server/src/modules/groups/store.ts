@@ -54,6 +54,7 @@ export async function insertGroup(db: Db, workspaceId: string, group: { connecto
 }
 
 export async function updateGroup(db: Db, workspaceId: string, groupId: string, set: Partial<GroupRow>): Promise<void> {
+  if (Object.keys(set).length === 0) return;
   await db.updateTable('groups').set(set).where('workspace_id', '=', workspaceId).where('id', '=', groupId).execute();
 }
 

@@ -33,6 +33,7 @@ export async function findWorkspaceBySlug(db: Db, slug: string): Promise<Workspa
 }
 
 export async function updateWorkspace(db: Db, workspaceId: string, set: Partial<WorkspaceRow>): Promise<void> {
+  if (Object.keys(set).length === 0) return;
   await db.updateTable('workspaces').set(set).where('id', '=', workspaceId).execute();
 }
 
