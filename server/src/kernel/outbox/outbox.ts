@@ -1,5 +1,5 @@
 import type { ActionRow, Db } from '../../database.js';
-import { newId } from '../ids.js';
+import { newSortableId } from '../ids.js';
 import { fromJson, toJson } from '../json.js';
 import type { Message } from '../../platforms/message.js';
 import type { ActionKind } from '../../platforms/platform.js';
@@ -96,7 +96,7 @@ export async function enqueueAction(db: Db, workspaceId: string, intent: ActionI
   const inserted = await db
     .insertInto('actions')
     .values({
-      id: newId('act'),
+      id: newSortableId('act', now),
       workspace_id: workspaceId,
       idempotency_key: intent.key,
       connector_id: intent.connectorId,
