@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, redactedConfig } from './config.js';
+
+describe('configuration', () => {
+  it('runs with nothing set: SQLite in ./data, port 8080, real clock, no demo', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ dataDir: './data', port: 8080, databaseUrl: undefined, demo: false, clock: { mode: 'real' } });
+    expect(config.clock.start).toBe(Date.parse('2026-01-05T00:00:00+08:00'));
+  });
+  it('an error names the variable that is wrong', () => {
+    expect(() => loadConfig({ QUNYUN_PORT: 'eighty' })).toThrow(/QUNYUN_PORT/);
+    expect(() => loadConfig({ QUNYUN_CLOCK: 'sundial' })).toThrow(ConfigError);
+    expect(() => loadConfig({ QUNYUN_BOOTSTRAP_TOKEN: 'short' })).toThrow(/QUNYUN_BOOTSTRAP_TOKEN/);
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL/);
+  });
+  it('secrets never reach the logs', () => {
+    const config = loadConfig({ QUNYUN_BOOTSTRAP_TOKEN: 'a-very-secret-token-1234', DATABASE_URL: 'postgres://u:pw@h/db' });
+    const text = JSON.stringify(redactedConfig(config));
+    expect(text).not.toContain('a-very-secret-token-1234');
+    expect(text).not.toContain(':pw@');
+  });
+});
