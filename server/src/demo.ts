@@ -12,11 +12,13 @@ const GROUPS = [
 
 const NAMES = ['小王', '小李', '阿珍', '大壮', '婷婷', '老周', '文文', '晓明', '静静', '阿杰', '小美', '老张'];
 
-export async function seedDemo(app: QunyunApp): Promise<{ created: boolean }> {
+/** Seeds the world once; on that first start answers an owner API token to print (shown once). */
+export async function seedDemo(app: QunyunApp): Promise<{ created: boolean; token?: string }> {
   const workspace = await app.workspaces.ensureWorkspace('demo', '群运演示');
   const existing = await app.groups.list(workspace.id, { limit: 1 });
   if (existing.length > 0) return { created: false };
   const principal: Principal = { workspaceId: workspace.id, role: 'owner', actor: 'system:demo' };
+  await app.connectors.ensureSimulator(workspace.id, 'full');
   for (const [g, group] of GROUPS.entries()) {
     await app.simulator.createGroup(principal, {
       name: group.name,
@@ -29,5 +31,6 @@ export async function seedDemo(app: QunyunApp): Promise<{ created: boolean }> {
       ],
     });
   }
-  return { created: true };
+  const { value } = await app.workspaces.createToken(workspace.id, { name: 'demo owner', role: 'owner', createdBy: null });
+  return { created: true, token: value };
 }

@@ -25,8 +25,10 @@ function fail(message: string): never {
 async function start(config: Config): Promise<void> {
   const app = await buildApp(config);
   app.logger.info({ config: redactedConfig(config) }, 'starting');
+  let demoToken: string | undefined;
   if (config.demo) {
-    const { created } = await seedDemo(app);
+    const { created, token } = await seedDemo(app);
+    demoToken = token;
     app.logger.info({ created }, 'demo world ready');
   }
   await app.start();
@@ -34,7 +36,7 @@ async function start(config: Config): Promise<void> {
   const address = app.http.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const base = config.publicUrl ?? `http://127.0.0.1:${port}`;
-  process.stdout.write(`\nQunyun is running: ${base}\n  API docs: ${base}/api/v1/openapi.json\n  clock: ${config.clock.mode}${config.demo ? '\n  demo workspace: demo' : ''}\n\n`);
+  process.stdout.write(`\nQunyun is running: ${base}\n  API docs: ${base}/api/v1/openapi.json\n  clock: ${config.clock.mode}${config.demo ? '\n  demo workspace: demo' : ''}${demoToken ? `\n  demo owner API token (shown once): ${demoToken}` : ''}\n\n`);
   let closing = false;
   const shutdown = (signal: string) => {
     if (closing) return;
