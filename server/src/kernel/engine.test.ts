@@ -136,6 +136,26 @@ for (const dialect of await testDialects()) {
       await db.deleteFrom('actions').execute();
     });
 
+    it('a send that got no answer is never blindly resent: unknown + task, or reconciled when the platform can tell', async () => {
+      const db = t.handle.db;
+      const clock = new VirtualClock(T0);
+      const ambiguous = (a: PlatformAction): PerformResult | null => (a.idempotencyKey.startsWith('amb') ? { ok: false, failure: 'ambiguous', code: 'timeout', message: 'no answer' } : null);
+      const blind = recordingAdapter({ fail: ambiguous });
+      const k1 = kernel(db, clock, blind.adapter, createJobRunner({ db, clock, logger, catalog: [] }));
+      const lost = await enqueueAction(db, WS, send('amb:blind'), T0);
+      await k1.engine.advance(T0 + 3600_000);
+      expect(await db.selectFrom('actions').select('state').where('id', '=', lost.action.id).executeTakeFirstOrThrow()).toEqual({ state: 'unknown' });
+      expect(k1.tasks.map((x) => x.reason)).toEqual(['delivery_unknown']);
+      // A platform that lists what it received: the timed-out send had in fact arrived.
+      const listing = recordingAdapter({ listSent: true, fail: (a) => { if (a.idempotencyKey.startsWith('amb')) listing.received.push(a); return ambiguous(a); } });
+      const k2 = kernel(db, clock, listing.adapter, createJobRunner({ db, clock, logger, catalog: [] }));
+      const arrived = await enqueueAction(db, WS, send('amb:listed'), clock.now());
+      await k2.engine.advance(clock.now() + 3600_000);
+      expect(await db.selectFrom('actions').select('state').where('id', '=', arrived.action.id).executeTakeFirstOrThrow()).toEqual({ state: 'sent' });
+      expect(listing.received.filter((a) => a.actionId === arrived.action.id)).toHaveLength(1);
+      await db.deleteFrom('actions').execute();
+    });
+
     it('durable timers run in time order under the virtual clock and survive a restart', async () => {
       const db = t.handle.db;
       const ran: { label: string; at: number }[] = [];

@@ -131,8 +131,12 @@ export type PerformResult =
   | { ok: true; platformRef?: string | undefined }
   | {
       ok: false;
-      /** retry: worth trying again later (rate limit, 5xx, network); permanent: will never work as asked. */
-      failure: 'retry' | 'permanent';
+      /**
+       * retry: not delivered, worth trying again (rate limit, 5xx, connection refused);
+       * permanent: will never work as asked; ambiguous: it may have arrived (a timeout
+       * after the request went out) — never blindly resent.
+       */
+      failure: 'retry' | 'permanent' | 'ambiguous';
       code: string;
       message: string;
       retryAfterMs?: number | undefined;

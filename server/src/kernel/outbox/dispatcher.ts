@@ -149,7 +149,24 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       return;
     }
     const attempts = action.attempts + 1;
-    if (result.failure === 'retry' && attempts < MAX_ATTEMPTS) {
+    if (result.failure === 'ambiguous') {
+      // It may have arrived: resend only where the platform proves it did not.
+      let delivered: boolean | null = null;
+      if (adapter.capabilities.idempotentSends) delivered = false;
+      else if (adapter.capabilities.listSent && adapter.listSent) {
+        delivered = await adapter.listSent([action.id]).then((ids) => ids.has(action.id), () => null);
+      }
+      if (delivered === true) {
+        await db.updateTable('actions').set({ state: 'sent', sent_at: at, error: 'reconciled after no answer' }).where('id', '=', action.id).execute();
+        options.onOutcome?.(action, 'sent');
+        return;
+      }
+      if (delivered === null) {
+        await finish({ ...action, attempts }, 'unknown', 'delivery_unknown', `${result.code}: ${result.message}`);
+        return;
+      }
+    }
+    if (result.failure !== 'permanent' && attempts < MAX_ATTEMPTS) {
       await db
         .updateTable('actions')
         .set({ state: 'pending', not_before: at + (result.retryAfterMs ?? backoffMs(attempts)), error: `${result.code}: ${result.message}`.slice(0, 2000) })

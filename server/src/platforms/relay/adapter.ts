@@ -5,7 +5,8 @@ import type { Capabilities, PerformResult, PlatformAction, PlatformAdapter } fro
 // The relay platform forwards every action as JSON over HTTP to a service of
 // your own (a bot on a platform Qunyun has no adapter for yet, or a test peer):
 //   POST <url>  {actionId, idempotencyKey, kind, accountId, chatId, personId, message?, until?, text?, messageId?}
-//   2xx → sent; 429 or 5xx or no answer → retried with back-off; other 4xx → failed.
+//   2xx → sent; 429, 5xx or connection refused → retried with back-off; other 4xx →
+//   failed; no answer (timeout) → reconciled through listUrl, else unknown + staff task.
 // With `listUrl` the service can say which actions it has received
 //   POST <listUrl> {actionIds: [...]} → {delivered: [...]}
 // so a send caught mid-flight by a crash is reconciled instead of marked unknown.
@@ -62,7 +63,11 @@ export function createRelayAdapter(_connector: ConnectorRow, config: RelayConfig
         config.timeoutMs,
       );
     } catch (error) {
-      return { ok: false, failure: 'retry', code: 'relay_unreachable', message: error instanceof Error ? error.message : String(error) };
+      // Refused before anything was sent: safe to retry. Anything else (a timeout, a reset
+      // mid-request) may have been delivered.
+      const cause = (error as { cause?: { code?: unknown } }).cause;
+      const refused = cause?.code === 'ECONNREFUSED' || cause?.code === 'ENOTFOUND';
+      return { ok: false, failure: refused ? 'retry' : 'ambiguous', code: refused ? 'relay_unreachable' : 'relay_no_answer', message: error instanceof Error ? error.message : String(error) };
     }
     const text = await response.text().catch(() => '');
     if (response.ok) {
