@@ -90,11 +90,14 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   const clock = await createClock(config, dbHandle);
   const sealer = createSealer(loadSecretKey(config));
 
-  const workspaces = createWorkspaceService({ db, clock });
+  // Daily per-workspace jobs; scheduling is idempotent (dedupe keys), so boot and creation may both call it.
+  let scheduleWorkspaceJobs: (workspace: { id: string; timeZone: string }) => Promise<void> = async () => {};
+  const workspaces = createWorkspaceService({ db, clock, onCreated: (workspace) => scheduleWorkspaceJobs(workspace) });
   const audit = workspaces.audit;
   const tasks = createTaskService({ db, clock, audit });
-  const groups = createGroupService({ db, clock, audit });
-  const members = createMemberService({ db, clock, audit, erasers: [groups.erasePerson] });
+  let members: MemberService;
+  const groups = createGroupService({ db, clock, audit, personExists: (on, workspaceId, personId) => members.existsOn(on, workspaceId, personId) });
+  members = createMemberService({ db, clock, audit, erasers: [groups.erasePerson] });
 
   let pipelineRef: Pipeline | null = null;
   const connectors = createConnectorService({
@@ -130,6 +133,11 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       ...(options.jobs ?? []),
     ],
   });
+
+  scheduleWorkspaceJobs = async (workspace) => {
+    const runAt = nextLocalTime(clock.now(), '03:30', workspace.timeZone);
+    await jobs.schedule(db, workspace.id, { name: 'groups.message-retention', payload: {}, runAt, dedupeKey: `retention:${runAt}` });
+  };
 
   let metrics: ReturnType<typeof createMetrics> | null = null;
   const dispatcher = createDispatcher({
@@ -234,11 +242,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     simulator,
     async start() {
       await engine.start();
-      for (const workspaceId of await workspaces.listWorkspaceIds()) {
-        const workspace = await workspaces.getOrThrow(workspaceId);
-        const runAt = nextLocalTime(clock.now(), '03:30', workspace.timeZone);
-        await jobs.schedule(db, workspaceId, { name: 'groups.message-retention', payload: {}, runAt, dedupeKey: `retention:${runAt}` });
-      }
+      for (const workspaceId of await workspaces.listWorkspaceIds()) await scheduleWorkspaceJobs(await workspaces.getOrThrow(workspaceId));
     },
     async close() {
       await engine.stop();

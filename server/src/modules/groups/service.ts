@@ -9,7 +9,13 @@ import * as store from './store.js';
 export type GroupService = ReturnType<typeof createGroupService>;
 type Audit = (workspaceId: string, actor: string, action: string, target: string | null, detail?: unknown, on?: Db) => Promise<void>;
 
-export function createGroupService(deps: { db: Db; clock: Clock; audit: Audit }) {
+export function createGroupService(deps: {
+  db: Db;
+  clock: Clock;
+  audit: Audit;
+  /** Asked through the members module (it owns people); `on` is the caller's transaction. */
+  personExists: (on: Db, workspaceId: string, personId: string) => Promise<boolean>;
+}) {
   const { db, clock } = deps;
   return {
     list: (workspaceId: string, query: GroupQuery) => store.listGroups(db, workspaceId, query),
@@ -26,6 +32,7 @@ export function createGroupService(deps: { db: Db; clock: Clock; audit: Audit })
       await db.transaction().execute(async (trx) => {
         const group = await store.findGroup(trx, workspaceId, groupId);
         if (!group) throw groupErrors.groupNotFound();
+        if (patch.ownerPersonId && !(await deps.personExists(trx, workspaceId, patch.ownerPersonId))) throw groupErrors.ownerNotFound({ personId: patch.ownerPersonId });
         await store.updateGroup(trx, workspaceId, groupId, {
           ...(patch.type !== undefined && { type: patch.type }),
           ...(patch.tags !== undefined && { tags: toJson([...new Set(patch.tags)]) }),

@@ -49,6 +49,11 @@ export function createMemberService(deps: { db: Db; clock: Clock; audit: Audit; 
 
     list: (workspaceId: string, query: { q?: string | undefined; limit: number; before?: string | undefined }) => store.listPeople(db, workspaceId, query),
 
+    /** Whether a live (not erased) person of this workspace has this id; `on` may be a transaction. */
+    async existsOn(on: Db, workspaceId: string, personId: string): Promise<boolean> {
+      return (await store.findPerson(on, workspaceId, personId)) !== undefined && !(await store.isDeleted(on, workspaceId, personId));
+    },
+
     async getOrThrow(workspaceId: string, personId: string): Promise<Person> {
       const person = await store.findPerson(db, workspaceId, personId);
       if (!person) throw memberErrors.personNotFound();

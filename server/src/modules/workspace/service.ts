@@ -11,7 +11,12 @@ import * as store from './store.js';
 
 export type WorkspaceService = ReturnType<typeof createWorkspaceService>;
 
-export function createWorkspaceService(deps: { db: Db; clock: Clock }) {
+export function createWorkspaceService(deps: {
+  db: Db;
+  clock: Clock;
+  /** Called once a workspace exists (created by the API, the CLI, bootstrap or the demo): schedules its daily jobs. */
+  onCreated?: (workspace: Workspace) => Promise<void>;
+}) {
   const { db, clock } = deps;
 
   async function audit(workspaceId: string, actor: string, action: string, target: string | null, detail: unknown = {}, on: Db = db): Promise<void> {
@@ -35,7 +40,9 @@ export function createWorkspaceService(deps: { db: Db; clock: Clock }) {
         created_at: clock.now(),
       });
       if (!created) throw workspaceErrors.slugTaken({ slug: input.slug });
-      return (await store.findWorkspaceBySlug(db, input.slug))!;
+      const workspace = (await store.findWorkspaceBySlug(db, input.slug))!;
+      await deps.onCreated?.(workspace);
+      return workspace;
     },
 
     /** Finds or creates (used by bootstrap and the demo). */
@@ -52,7 +59,9 @@ export function createWorkspaceService(deps: { db: Db; clock: Clock }) {
         message_retention_days: 180,
         created_at: clock.now(),
       });
-      return (await store.findWorkspaceBySlug(db, slug))!;
+      const workspace = (await store.findWorkspaceBySlug(db, slug))!;
+      await deps.onCreated?.(workspace);
+      return workspace;
     },
 
     findBySlug: (slug: string) => store.findWorkspaceBySlug(db, slug),
