@@ -19,6 +19,7 @@ import { nextLocalTime } from './kernel/time.js';
 import { connectorRoutes, createConnectorService, RelayConfigSchema, type ConnectorService } from './platforms/connectors/index.js';
 import { createRelayAdapter } from './platforms/relay/adapter.js';
 import { createSimulatorAdapter, createSimulatorService, simulatorRoutes, type SimulatorService } from './platforms/simulator/index.js';
+import { createWecomPlatform } from './platforms/wecom/index.js';
 import { createGroupService, groupHandlers, groupRoutes, retentionJob, type GroupService } from './modules/groups/index.js';
 import { createMemberService, memberHandlers, memberRoutes, type MemberService } from './modules/members/index.js';
 import { createMessageService, messageRoutes, type MessageService } from './modules/messages/index.js';
@@ -97,6 +98,22 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   const members = createMemberService({ db, clock, audit, erasers: [groups.erasePerson] });
 
   let pipelineRef: Pipeline | null = null;
+  const wecom = createWecomPlatform({
+    clock,
+    logger,
+    publicUrl: config.publicUrl,
+    ingest: (workspaceId, events) => pipelineRef!.ingest(workspaceId, events),
+    async currentMembers(workspaceId, connectorId, chatId) {
+      const group = await groups.findByChat(workspaceId, connectorId, chatId);
+      if (!group) return null;
+      const ids = new Set<string>();
+      for (const m of await groups.members(workspaceId, group.id, 'current', 100_000)) {
+        const identity = await members.externalIdOn(workspaceId, m.personId, connectorId);
+        if (identity) ids.add(identity.externalId);
+      }
+      return ids;
+    },
+  });
   const connectors = createConnectorService({
     db,
     clock,
@@ -112,6 +129,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
           },
         }),
       relay: (row, raw) => createRelayAdapter(row, RelayConfigSchema.parse(raw)),
+      wecom: (row, raw) => wecom.factory(row, raw),
     },
   });
 
@@ -215,6 +233,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   await http.register(groupRoutes(groups));
   await http.register(messageRoutes(messages));
   await http.register(simulatorRoutes(simulator, clock));
+  await http.register(wecom.routes());
   await http.ready();
 
   return {
