@@ -100,6 +100,14 @@ export function createWecomAdapter(connector: ConnectorRow, config: WecomConfig,
 
   /** What the callback does not carry (names, inviters, join-way state) from groupchat/get; the bare event when the API fails. */
   async function factsOf(notice: Notice): Promise<ChatFacts> {
+    if (notice.Event === 'change_external_contact' && (notice.ChangeType === 'add_external_contact' || notice.ChangeType === 'add_half_external_contact')) {
+      try {
+        return { contactName: (await client.getExternalContact(notice.ExternalUserID)).external_contact.name };
+      } catch (error) {
+        log.warn({ err: error }, 'externalcontact/get failed; ingesting the callback without the name');
+        return {};
+      }
+    }
     if (notice.Event !== 'change_external_chat' || notice.ChangeType === 'dismiss') return {};
     if (notice.ChangeType === 'update' && notice.UpdateDetail !== 'add_member' && notice.UpdateDetail !== 'change_name') return {};
     try {

@@ -95,7 +95,7 @@ export function decodeNotice(xml: string): Notice {
 
 /** What the adapter learned from groupchat/get about members of a chat (name, inviter, the join-way state). */
 export type MemberFacts = Map<string, { name?: string | undefined; inviter?: string | undefined; state?: string | undefined; joinScene?: number | undefined }>;
-export type ChatFacts = { name?: string | undefined; owner?: string | undefined; members?: MemberFacts };
+export type ChatFacts = { name?: string | undefined; owner?: string | undefined; members?: MemberFacts; contactName?: string | undefined };
 
 // join_scene: 1 直接邀请入群, 2 邀请链接入群, 3 扫描群二维码入群 (https://developer.work.weixin.qq.com/document/path/92122)
 // The callback's JoinScene: 0 member invite, 1 invite link, 3 QR code (https://developer.work.weixin.qq.com/document/path/92130)
@@ -122,7 +122,7 @@ export function viaOfMemberList(scene: number | undefined, state: string | undef
 export function toEvents(notice: Notice, facts: ChatFacts = {}): PlatformEventBody[] {
   switch (notice.Event) {
     case 'change_external_contact': {
-      const person = { externalId: notice.ExternalUserID };
+      const person = { externalId: notice.ExternalUserID, ...(facts.contactName ? { name: facts.contactName } : {}) };
       switch (notice.ChangeType) {
         case 'add_external_contact':
         case 'add_half_external_contact':
