@@ -38,7 +38,14 @@ export function wecomRoutes(adapterOf: (connectorId: string) => WecomAdapter | u
         response: { 200: z.string() },
       },
     }, async (request, reply) => {
-      const echo = adapterOrThrow(request.params.connectorId).verifyUrl(request.query);
+      const adapter = adapterOrThrow(request.params.connectorId);
+      let echo: string;
+      try {
+        echo = adapter.verifyUrl(request.query);
+      } catch (error) {
+        request.log.warn({ connectorId: adapter.connectorId, code: (error as { code?: unknown }).code }, 'wecom URL verification refused');
+        throw error;
+      }
       return reply.type('text/plain; charset=utf-8').send(echo);
     });
 
@@ -56,7 +63,11 @@ export function wecomRoutes(adapterOf: (connectorId: string) => WecomAdapter | u
       },
     }, async (request, reply) => {
       const adapter = adapterOrThrow(request.params.connectorId);
-      const outcome = await adapter.handleCallback(request.query, request.body);
+      const outcome = await adapter.handleCallback(request.query, request.body).catch((error: unknown) => {
+        // A refused callback is logged (someone probing, a wrong token, a clock far off), then answered by the error mapper.
+        request.log.warn({ connectorId: adapter.connectorId, code: (error as { code?: unknown }).code, err: error }, 'wecom callback refused');
+        throw error;
+      });
       request.log.info({ connectorId: adapter.connectorId, ...outcome }, 'wecom callback accepted');
       return reply.type('text/plain; charset=utf-8').send(SUCCESS);
     });
