@@ -202,12 +202,45 @@ for (const dialect of await testDialects()) {
       expect(fake.templates.slice(before).map((m) => m.text)).toEqual(['after the quota']);
     });
 
+    /** Follows the action's own notBefore (back-off, then the group's daily slot) until it settles. */
+    async function settle(actionId: string) {
+      for (let i = 0; i < 4; i++) {
+        await t.app.engine.drain();
+        const now = (await t.api('GET', `/api/v1/messages/${actionId}`)).body;
+        if (now.state !== 'pending') return now;
+        await t.api('POST', '/api/v1/sim/clock', { to: Math.max(now.notBefore, t.app.clock.now()) });
+      }
+      return (await t.api('GET', `/api/v1/messages/${actionId}`)).body;
+    }
+
+    it('a group send whose answer was lost is found in the 群发 list and marked sent, not sent again', async () => {
+      await fake.createChat({ chatId: 'wr-lost-answer', name: '答复丢失群', owner: 'zhangsan' });
+      const group = await groupOf('wr-lost-answer');
+      const before = fake.templates.length;
+      fake.dropNext('/cgi-bin/externalcontact/add_msg_template', 'answer');
+      const res = await t.api('POST', '/api/v1/messages', { target: { groupId: group!.id }, message: { type: 'text', text: '只发一次' }, idempotencyKey: 'wecom-lost-answer' });
+      const final = await settle(res.body.id);
+      expect(final).toMatchObject({ state: 'sent', error: 'reconciled after no answer' });
+      expect(fake.templates.slice(before).map((m) => [m.chat_id_list, m.text])).toEqual([[['wr-lost-answer'], '只发一次']]);
+    });
+
+    it('a group send lost on the way in is proven absent from the 群发 list and sent once more', async () => {
+      await fake.createChat({ chatId: 'wr-lost-request', name: '请求丢失群', owner: 'zhangsan' });
+      const group = await groupOf('wr-lost-request');
+      const before = fake.templates.length;
+      fake.dropNext('/cgi-bin/externalcontact/add_msg_template', 'request');
+      const res = await t.api('POST', '/api/v1/messages', { target: { groupId: group!.id }, message: { type: 'text', text: '也只发一次' }, idempotencyKey: 'wecom-lost-request' });
+      const final = await settle(res.body.id);
+      expect(final).toMatchObject({ state: 'sent', attempts: 2 });
+      expect(fake.templates.slice(before).map((m) => [m.chat_id_list, m.text])).toEqual([[['wr-lost-request'], '也只发一次']]);
+    });
+
     it('reconciliation finds a member whose join callback was lost and closes one whose leave was lost', async () => {
       await fake.join(CHAT, { userid: 'wmSunQi001', name: '孙七', scene: 1, invitor: 'zhangsan' }, { notify: false });
       await fake.leave(CHAT, 'wmLiSi0001', { notify: false });
       const res = await t.api('POST', `/api/v1/wecom/connectors/${connectorId}/reconcile`, {});
       expect(res.status, JSON.stringify(res.body)).toBe(200);
-      expect(res.body).toMatchObject({ chats: 1, joined: 1, left: 1, created: 0 });
+      expect(res.body).toMatchObject({ chats: 3, joined: 1, left: 1, created: 0 });
       const members = await currentMembers(CHAT);
       expect(members.find((m) => m.personName === '孙七')).toMatchObject({ via: 'invite', source: 'reconcile' });
       expect(members.find((m) => m.personName === '李四')).toBeUndefined();

@@ -38,7 +38,8 @@ export const WECOM_CAPABILITIES: Capabilities = {
   welcomeDeadlineMs: 20 * SECOND,
   limits: { perChat: { count: 1, perMs: DAY }, perAccount: { count: 10_000, perMs: 60 * SECOND }, massSendsPerRecipientPerMonth: 4 },
   idempotentSends: false,
-  listSent: false,
+  // Template sends whose answer was lost are looked up in the 群发 list (see listSent below).
+  listSent: true,
 };
 
 export type WecomAdapterDeps = {
@@ -68,6 +69,16 @@ export function callbackUrlOf(publicUrl: string | undefined, connectorId: string
   return `${base}/api/v1/wecom/callback/${connectorId}`;
 }
 
+/**
+ * The comparable content of a template: its text and the kinds of its attachments. WeCom may
+ * answer attachments in another shape (a media_id for our pic_url), so only their kinds count;
+ * a loose match errs towards "delivered", never towards a second send.
+ */
+function contentKey(content: { text?: { content: string } | undefined; attachments?: unknown[] | undefined }): string {
+  const kinds = (content.attachments ?? []).map((a) => (a && typeof a === 'object' && 'msgtype' in a ? String((a as { msgtype: unknown }).msgtype) : '?'));
+  return JSON.stringify([content.text?.content ?? '', kinds]);
+}
+
 function failureOf(error: unknown): PerformResult {
   if (error instanceof WecomApiError) return { ok: false, failure: error.failure, code: error.code, message: error.message, retryAfterMs: error.retryAfterMs };
   return { ok: false, failure: 'ambiguous', code: 'wecom_error', message: error instanceof Error ? error.message : String(error) };
@@ -80,6 +91,8 @@ export function createWecomAdapter(connector: ConnectorRow, config: WecomConfig,
   /** welcome_code per customer, kept for the 20-s window in which it can be used once. */
   const welcomeCodes = new Map<string, { code: string; userId: string; at: number }>();
   const log = logger.child({ connectorId: connector.id, platform: 'wecom' });
+  /** Template sends under way or unanswered, by action id: what to look for in the 群发 list. */
+  const attempts = new Map<string, { chatType: 'single' | 'group'; target: string; sender: string; content: string; startedAt: number } | { chatType: 'welcome' }>();
 
   /** Signature → replay window → decrypt (receive id = corp id); throws the matching AppError. */
   function open(query: CallbackQuery, encrypt: string): string {
@@ -135,7 +148,9 @@ export function createWecomAdapter(connector: ConnectorRow, config: WecomConfig,
     if (welcome && clock.now() - welcome.at <= WECOM_CAPABILITIES.welcomeDeadlineMs!) {
       welcomeCodes.delete(person);
       try {
+        attempts.set(action.actionId, { chatType: 'welcome' });
         await client.sendWelcomeMsg({ welcome_code: welcome.code, ...content });
+        attempts.delete(action.actionId);
         return { ok: true, platformRef: `welcome:${welcome.code}` };
       } catch (error) {
         // 41051: the code expired or was used; fall back to a template the staff member confirms.
@@ -148,15 +163,19 @@ export function createWecomAdapter(connector: ConnectorRow, config: WecomConfig,
       sender = contact.follow_user[0]?.userid;
       if (!sender) return { ok: false, failure: 'permanent', code: 'wecom_no_follow_user', message: `${person} is no staff member's contact` };
     }
+    attempts.set(action.actionId, { chatType: 'single', target: person, sender, content: contentKey(content), startedAt: clock.now() });
     const answer = await client.addMsgTemplate({ chat_type: 'single', external_userid: [person], sender, ...content });
+    attempts.delete(action.actionId);
     if (answer.fail_list.includes(person)) return { ok: false, failure: 'permanent', code: 'wecom_not_sendable', message: `${person} cannot receive from ${sender}` };
     return { ok: true, platformRef: answer.msgid };
   }
 
-  async function sendToGroup(chatId: string, content: NonNullable<ReturnType<typeof encodeMessage>>): Promise<PerformResult> {
+  async function sendToGroup(action: PlatformAction, chatId: string, content: NonNullable<ReturnType<typeof encodeMessage>>): Promise<PerformResult> {
     // A group template must come from the group's owner (chat_id_list, https://developer.work.weixin.qq.com/document/path/92135).
     const { group_chat: chat } = await client.getGroupChat(chatId);
+    attempts.set(action.actionId, { chatType: 'group', target: chatId, sender: chat.owner, content: contentKey(content), startedAt: clock.now() });
     const answer = await client.addMsgTemplate({ chat_type: 'group', chat_id_list: [chatId], sender: chat.owner, ...content });
+    attempts.delete(action.actionId);
     if (answer.fail_list.includes(chatId)) return { ok: false, failure: 'permanent', code: 'wecom_not_sendable', message: `${chatId} rejected by the platform` };
     return { ok: true, platformRef: answer.msgid };
   }
@@ -179,12 +198,40 @@ export function createWecomAdapter(connector: ConnectorRow, config: WecomConfig,
       const content = encodeMessage(action.message);
       if (!content) return { ok: false, failure: 'permanent', code: 'wecom_type_unsupported', message: `WeCom cannot send ${action.message.type} without uploaded media` };
       try {
-        if (action.chatId) return await sendToGroup(action.chatId, content);
+        if (action.chatId) return await sendToGroup(action, action.chatId, content);
         if (action.personExternalId) return await sendDirect(action, content);
         return { ok: false, failure: 'permanent', code: 'target_required', message: 'send needs a chat or a person' };
       } catch (error) {
-        return failureOf(error);
+        const result = failureOf(error);
+        // Only an unanswered request stays worth looking up; anything else was answered and is settled.
+        if (result.ok || result.failure !== 'ambiguous') attempts.delete(action.actionId);
+        return result;
       }
+    },
+
+    /**
+     * Which of these unanswered sends did WeCom take? A template appears in the 群发 list
+     * (get_groupmsg_list_v2) with its creator, time and content, and its per-group result
+     * (get_groupmsg_send_result) names the chat. A welcome has no such list, and after a restart
+     * the attempt is no longer known: then this throws and the dispatcher marks the send unknown.
+     */
+    async listSent(actionIds) {
+      const delivered = new Set<string>();
+      for (const id of actionIds) {
+        const attempt = attempts.get(id);
+        if (!attempt || attempt.chatType === 'welcome') throw new Error(`cannot tell whether ${id} reached WeCom`);
+        const list = await client.listGroupMsgs({ chat_type: attempt.chatType, start_time: Math.floor(attempt.startedAt / 1000) - 1, end_time: Math.floor(clock.now() / 1000) + 60, creator: attempt.sender, limit: 100 });
+        for (const msg of list.group_msg_list) {
+          if (msg.create_time * 1000 < attempt.startedAt - SECOND || contentKey({ text: msg.text, attachments: msg.attachments }) !== attempt.content) continue;
+          const result = await client.getGroupMsgSendResult({ msgid: msg.msgid, userid: attempt.sender });
+          if (result.send_list.some((r) => (attempt.chatType === 'group' ? r.chat_id : r.external_userid) === attempt.target)) {
+            delivered.add(id);
+            break;
+          }
+        }
+      }
+      for (const id of actionIds) attempts.delete(id);
+      return delivered;
     },
 
     verifyUrl(query) {

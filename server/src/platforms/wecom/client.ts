@@ -246,6 +246,13 @@ export function createWecomClient(options: WecomClientOptions) {
         next_cursor: z.string().optional(),
       })),
 
+    // https://developer.work.weixin.qq.com/document/path/93338 (获取群发记录列表 get_groupmsg_list_v2)
+    listGroupMsgs: (body: { chat_type: 'single' | 'group'; start_time: number; end_time: number; creator?: string; filter_type?: 0 | 1 | 2; limit?: number; cursor?: string }) =>
+      call('POST', '/cgi-bin/externalcontact/get_groupmsg_list_v2', { body, idempotent: true }, ok.extend({
+        group_msg_list: z.array(z.object({ msgid: z.string(), creator: z.string().optional(), create_time: z.coerce.number(), text: z.object({ content: z.string() }).optional(), attachments: z.array(z.unknown()).optional() }).passthrough()).default([]),
+        next_cursor: z.string().optional(),
+      })),
+
     // https://developer.work.weixin.qq.com/document/path/92117 (管理企业标签)
     getCorpTagList: () =>
       call('POST', '/cgi-bin/externalcontact/get_corp_tag_list', { body: {}, idempotent: true }, ok.extend({

@@ -41,6 +41,7 @@ export async function startFakeWecom(options: FakeWecomOptions) {
   const tokens = new Map<string, number>();
   const calls = new Map<string, number[]>();
   const injected = new Map<string, { errcode: number; errmsg: string; times: number }>();
+  const drops = new Map<string, { what: 'request' | 'answer'; times: number }>();
   const chats = new Map<string, Chat>();
   const contacts = new Map<string, { external_userid: string; name: string; follow: Map<string, { state?: string; createtime: number }> }>();
   const welcomeCodes = new Map<string, { userid: string; external_userid: string; issuedAt: number; used: boolean }>();
@@ -189,6 +190,16 @@ export async function startFakeWecom(options: FakeWecomOptions) {
         // status 0: waiting for the staff member to confirm in the WeCom app
         return ok({ send_list: targets.map((t) => ({ ...t, userid: template.sender, status: 0 })), next_cursor: '' });
       }
+      case 'POST /cgi-bin/externalcontact/get_groupmsg_list_v2': {
+        const start = Number(body.start_time);
+        const end = Number(body.end_time);
+        if (!(end >= start) || end - start > 31 * 86400) return err(40058, 'start_time and end_time must span at most a month');
+        const list = templates
+          .filter((t) => t.chat_type === body.chat_type && (body.creator === undefined || t.sender === body.creator))
+          .filter((t) => Math.floor(t.createdAt / 1000) >= start && Math.floor(t.createdAt / 1000) <= end)
+          .map((t) => ({ msgid: t.msgid, creator: t.sender, create_type: 0, create_time: String(Math.floor(t.createdAt / 1000)), ...(t.text ? { text: { content: t.text } } : {}), attachments: t.attachments }));
+        return ok({ group_msg_list: list, next_cursor: '' });
+      }
       case 'POST /cgi-bin/externalcontact/get_corp_tag_list':
         return ok({ tag_group: tagGroups });
       case 'POST /cgi-bin/externalcontact/add_corp_tag': {
@@ -234,6 +245,14 @@ export async function startFakeWecom(options: FakeWecomOptions) {
           res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(err(47001, 'data format error')));
           return;
         }
+      }
+      const drop = drops.get(url.pathname);
+      if (drop && drop.times > 0) {
+        drop.times--;
+        // 'request': lost on the way in (nothing done); 'answer': done, but the answer never arrives.
+        if (drop.what === 'answer') handle(req.method ?? 'GET', url.pathname, url.searchParams, body);
+        req.socket.destroy();
+        return;
       }
       const answer = handle(req.method ?? 'GET', url.pathname, url.searchParams, body);
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
@@ -283,6 +302,10 @@ export async function startFakeWecom(options: FakeWecomOptions) {
     /** The next `times` calls of `path` answer this errcode. */
     failNext(path: string, errcode: number, errmsg: string, times = 1) {
       injected.set(path, { errcode, errmsg, times });
+    },
+    /** The next `times` calls of `path` lose their connection: before WeCom acts ('request') or after ('answer'). */
+    dropNext(path: string, what: 'request' | 'answer', times = 1) {
+      drops.set(path, { what, times });
     },
     async createChat(chat: { chatId: string; name: string; owner: string }, opts: Notify = {}) {
       chats.set(chat.chatId, { chat_id: chat.chatId, name: chat.name, owner: chat.owner, create_time: nowSec(), notice: '', members: new Map([[chat.owner, { userid: chat.owner, type: 1, join_time: nowSec(), join_scene: 1, name: chat.owner }]]), status: 0, dismissed: false });
