@@ -19,7 +19,7 @@ import { nextLocalTime } from './kernel/time.js';
 import { connectorRoutes, createConnectorService, RelayConfigSchema, type ConnectorService } from './platforms/connectors/index.js';
 import { createRelayAdapter } from './platforms/relay/adapter.js';
 import { createSimulatorAdapter, createSimulatorService, simulatorRoutes, type SimulatorService } from './platforms/simulator/index.js';
-import { createWecomPlatform } from './platforms/wecom/index.js';
+import { createWecomPlatform, firstReconcile, reconcileJob } from './platforms/wecom/index.js';
 import { createGroupService, groupHandlers, groupRoutes, retentionJob, type GroupService } from './modules/groups/index.js';
 import { createMemberService, memberHandlers, memberRoutes, type MemberService } from './modules/members/index.js';
 import { createMessageService, messageRoutes, type MessageService } from './modules/messages/index.js';
@@ -129,7 +129,11 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
           },
         }),
       relay: (row, raw) => createRelayAdapter(row, RelayConfigSchema.parse(raw)),
-      wecom: (row, raw) => wecom.factory(row, raw),
+      wecom: (row, raw) => {
+        const adapter = wecom.factory(row, raw);
+        jobs.schedule(db, row.workspace_id, firstReconcile(row.id, clock.now())).catch((error: unknown) => logger.error({ err: error, connectorId: row.id }, 'could not schedule wecom reconciliation'));
+        return adapter;
+      },
     },
   });
 
@@ -145,6 +149,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
         },
         redactOlderThan: groups.redactOlderThan,
       }),
+      reconcileJob(wecom.adapterOf),
       ...(options.jobs ?? []),
     ],
   });

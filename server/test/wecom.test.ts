@@ -248,6 +248,14 @@ for (const dialect of await testDialects()) {
       expect(again.body).toMatchObject({ joined: 0, left: 0 });
     });
 
+    it('the hourly reconciliation repairs a lost leave without anyone asking', async () => {
+      await fake.leave(CHAT, 'wmSunQi001', { notify: false });
+      expect((await currentMembers(CHAT)).map((m) => m.personName)).toContain('孙七');
+      await t.api('POST', '/api/v1/sim/clock', { advanceMs: 61 * 60_000 });
+      await t.app.engine.drain();
+      expect((await currentMembers(CHAT)).map((m) => m.personName)).not.toContain('孙七');
+    });
+
     it('a connector with a wrong secret shows as failing and its sends are retried, not lost', async () => {
       const created = await t.api('POST', '/api/v1/connectors', {
         platform: 'wecom',
