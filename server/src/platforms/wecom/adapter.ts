@@ -235,7 +235,8 @@ export function createWecomAdapter(connector: ConnectorRow, config: WecomConfig,
     },
 
     verifyUrl(query) {
-      return open(query, query.echostr);
+      // base64 never holds a space: an unencoded '+' in the query arrives as one.
+      return open(query, query.echostr.replace(/ /g, '+'));
     },
 
     async handleCallback(query, body) {
@@ -245,8 +246,8 @@ export function createWecomAdapter(connector: ConnectorRow, config: WecomConfig,
       } catch (error) {
         throw wecomErrors.callbackMalformed({ reason: (error as Error).message });
       }
-      if (envelope.ToUserName !== config.corpId) throw wecomErrors.wrongReceiver();
       const plain = open(query, envelope.Encrypt);
+      if (envelope.ToUserName !== config.corpId) throw wecomErrors.wrongReceiver();
       let notice: Notice;
       try {
         notice = decodeNotice(plain);

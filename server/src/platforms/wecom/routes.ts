@@ -19,7 +19,7 @@ export function wecomRoutes(adapterOf: (connectorId: string) => WecomAdapter | u
   return async (plain: FastifyInstance) => {
     const app = typed(plain);
     // XML bodies only inside this plugin.
-    plain.addContentTypeParser(['text/xml', 'application/xml'], { parseAs: 'string', bodyLimit: 256 * 1024 }, (_request, body, done) => done(null, body));
+    plain.addContentTypeParser(['text/xml', 'application/xml', 'text/plain'], { parseAs: 'string', bodyLimit: 256 * 1024 }, (_request, body, done) => done(null, body));
 
     const adapterOrThrow = (id: string) => {
       const adapter = adapterOf(id);
@@ -57,7 +57,7 @@ export function wecomRoutes(adapterOf: (connectorId: string) => WecomAdapter | u
         security: [],
         params: ConnectorParams,
         querystring: CallbackQuerySchema,
-        consumes: ['text/xml', 'application/xml'],
+        consumes: ['text/xml', 'application/xml', 'text/plain'],
         body: z.string().min(1).max(256 * 1024),
         response: { 200: z.string() },
       },
