@@ -257,7 +257,7 @@ for (const dialect of await testDialects()) {
       expect((await currentMembers(CHAT)).map((m) => m.personName)).not.toContain('孙七');
     });
 
-    it('a connector with a wrong secret shows as failing, with WeCom's error, and its reconciliation answers 502', async () => {
+    it('a connector with a wrong secret shows as failing, with the platform error, and its reconciliation answers 502', async () => {
       const created = await t.api('POST', '/api/v1/connectors', {
         platform: 'wecom',
         name: 'wrong secret',

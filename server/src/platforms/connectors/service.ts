@@ -81,8 +81,11 @@ export function createConnectorService(deps: { db: Db; clock: Clock; sealer: Sea
       if (input.platform === 'wecom') {
         // The app itself is the default sender: group sends go out as the group owner, direct ones as the customer's staff contact.
         const config = WecomConfigSchema.parse(input.config);
-        const row = await store.insertConnector(db, principal.workspaceId, { platform: 'wecom', name: input.name, profile: null, config: sealer.seal(JSON.stringify(config)), state: 'active', created_at: clock.now() });
-        await store.insertAccount(db, principal.workspaceId, { connectorId: row.id, externalId: 'app', name: input.name, kind: 'bot', isDefault: true, now: clock.now() });
+        const row = await db.transaction().execute(async (trx) => {
+          const created = await store.insertConnector(trx, principal.workspaceId, { platform: 'wecom', name: input.name, profile: null, config: sealer.seal(JSON.stringify(config)), state: 'active', created_at: clock.now() });
+          await store.insertAccount(trx, principal.workspaceId, { connectorId: created.id, externalId: 'app', name: input.name, kind: 'bot', isDefault: true, now: clock.now() });
+          return created;
+        });
         startAdapter(row);
         await deps.audit(principal.workspaceId, principal.actor, 'connector.create', row.id, { platform: 'wecom', corpId: config.corpId, agentId: config.agentId });
         return toConnector(row);
