@@ -1,6 +1,7 @@
 import { createServer, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VirtualClock } from '../src/kernel/clock.js';
+import { setupOf } from '../src/platforms/wecom/adapter.js';
 import { createWecomClient, WecomApiError } from '../src/platforms/wecom/client.js';
 import { decodeNotice, toEvents } from '../src/platforms/wecom/decode.js';
 import { startFakeWecom, type FakeWecom } from '../src/platforms/wecom/fake-server.js';
@@ -139,5 +140,15 @@ describe('WeCom callback decoding', () => {
     expect(() => decodeNotice(xml('<Event><![CDATA[change_external_chat]]></Event><ChangeType><![CDATA[update]]></ChangeType>'))).toThrow(/ChatId/);
     expect(() => decodeNotice('<notxml')).toThrow();
     expect(() => decodeNotice(xml('<Event><![CDATA[subscribe]]></Event>'))).toThrow();
+  });
+});
+
+describe('the callback URL shown to the operator', () => {
+  it('is built from QUNYUN_PUBLIC_URL, and says what is missing when it is not set', () => {
+    expect(setupOf('https://q.example.com/', 'con_1').callbackUrl).toBe('https://q.example.com/api/v1/wecom/callback/con_1');
+    const bare = setupOf(undefined, 'con_1');
+    expect(bare.callbackUrl).toBeUndefined();
+    expect(bare.callbackPath).toBe('/api/v1/wecom/callback/con_1');
+    expect(bare.missing).toContain('QUNYUN_PUBLIC_URL');
   });
 });

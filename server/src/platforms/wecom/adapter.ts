@@ -64,9 +64,11 @@ export type WecomAdapter = PlatformAdapter & {
   reconcile(): Promise<ReconcileReport>;
 };
 
-export function callbackUrlOf(publicUrl: string | undefined, connectorId: string): string {
-  const base = (publicUrl ?? 'http://localhost:8080').replace(/\/+$/, '');
-  return `${base}/api/v1/wecom/callback/${connectorId}`;
+/** What the operator pastes into WeCom: the full URL when QUNYUN_PUBLIC_URL is set, else the path and what is missing. */
+export function setupOf(publicUrl: string | undefined, connectorId: string): Record<string, string> {
+  const callbackPath = `/api/v1/wecom/callback/${connectorId}`;
+  if (!publicUrl) return { callbackPath, missing: 'QUNYUN_PUBLIC_URL is not set: WeCom needs the public HTTPS address of this server in front of callbackPath' };
+  return { callbackUrl: `${publicUrl.replace(/\/+$/, '')}${callbackPath}`, callbackPath };
 }
 
 /**
@@ -186,7 +188,7 @@ export function createWecomAdapter(connector: ConnectorRow, config: WecomConfig,
     connectorId: connector.id,
     workspaceId,
     client,
-    setup: { callbackUrl: callbackUrlOf(deps.publicUrl, connector.id) },
+    setup: setupOf(deps.publicUrl, connector.id),
     health: () => {
       const h = client.health();
       return { state: h.state, ...(h.code ? { detail: `${h.code}: ${h.message ?? ''}` } : {}) };

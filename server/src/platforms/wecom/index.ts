@@ -51,6 +51,6 @@ export function reconcileJob(adapterOf: (connectorId: string) => WecomAdapter | 
   });
 }
 
-export { WECOM_CAPABILITIES, callbackUrlOf, type WecomAdapter } from './adapter.js';
+export { WECOM_CAPABILITIES, setupOf, type WecomAdapter } from './adapter.js';
 export { WecomConfigSchema, type WecomConfig } from './schema.js';
 export { startFakeWecom, type FakeWecom } from './fake-server.js';
