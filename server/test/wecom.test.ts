@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encryptMessage, signatureOf } from '../src/platforms/wecom/crypto.js';
 import { encodeEnvelope } from '../src/platforms/wecom/decode.js';
+import type { WecomAdapter } from '../src/platforms/wecom/adapter.js';
 import { startFakeWecom, type FakeWecom } from '../src/platforms/wecom/fake-server.js';
 import { startTestApp, type TestApp } from './support/app.js';
 import { testDialects } from './support/services.js';
@@ -255,6 +256,13 @@ for (const dialect of await testDialects()) {
       await t.api('POST', '/api/v1/sim/clock', { advanceMs: 61 * 60_000 });
       await t.app.engine.drain();
       expect((await currentMembers(CHAT)).map((m) => m.personName)).not.toContain('孙七');
+    });
+
+    it("a finished campaign's live codes are removed by their state prefix, and no other", async () => {
+      const adapter = t.app.connectors.adapterFor(connectorId) as WecomAdapter;
+      for (const state of ['spring-a', 'spring-b', 'summer-a']) await adapter.client.addContactWay({ type: 1, scene: 2, user: ['zhangsan'], state });
+      expect(await adapter.removeContactWays('spring-')).toBe(2);
+      expect(fake.contactWays().map((w) => w.state)).toEqual(['summer-a']);
     });
 
     it('a connector with a wrong secret shows as failing, with the platform error, and its reconciliation answers 502', async () => {

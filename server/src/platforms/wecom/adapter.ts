@@ -62,6 +62,8 @@ export type WecomAdapter = PlatformAdapter & {
   verifyUrl(query: CallbackQuery & { echostr: string }): string;
   handleCallback(query: CallbackQuery, body: string): Promise<CallbackOutcome>;
   reconcile(): Promise<ReconcileReport>;
+  /** Deletes the live codes (contact ways) a campaign made, found by their state prefix; answers how many. */
+  removeContactWays(statePrefix: string): Promise<number>;
 };
 
 /** What the operator pastes into WeCom: the full URL when QUNYUN_PUBLIC_URL is set, else the path and what is missing. */
@@ -316,6 +318,23 @@ export function createWecomAdapter(connector: ConnectorRow, config: WecomConfig,
         cursor = page.next_cursor || undefined;
       } while (cursor);
       return report;
+    },
+
+    async removeContactWays(statePrefix) {
+      // WeCom caps the number of contact ways a corp may keep, so a finished campaign's codes are removed.
+      if (statePrefix.length === 0) throw new Error('a state prefix is required');
+      const doomed: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await client.listContactWays({ limit: 100, ...(cursor ? { cursor } : {}) });
+        for (const { config_id } of page.contact_way) {
+          const way = await client.getContactWay(config_id);
+          if (way.contact_way.state?.startsWith(statePrefix)) doomed.push(config_id);
+        }
+        cursor = page.next_cursor || undefined;
+      } while (cursor);
+      for (const id of doomed) await client.delContactWay(id);
+      return doomed.length;
     },
 
     async close() {

@@ -231,6 +231,12 @@ export function createWecomClient(options: WecomClientOptions) {
     updateContactWay: (body: { config_id: string; user?: string[]; state?: string; remark?: string; skip_verify?: boolean }) =>
       call('POST', '/cgi-bin/externalcontact/update_contact_way', { body, idempotent: true }, ok),
     delContactWay: (configId: string) => call('POST', '/cgi-bin/externalcontact/del_contact_way', { body: { config_id: configId }, idempotent: true }, ok),
+    // same page: list_contact_way (获取企业已配置的「联系我」列表), newest 90 days by default
+    listContactWays: (body: { start_time?: number; end_time?: number; cursor?: string; limit?: number }) =>
+      call('POST', '/cgi-bin/externalcontact/list_contact_way', { body, idempotent: true }, ok.extend({
+        contact_way: z.array(z.object({ config_id: z.string() })).default([]),
+        next_cursor: z.string().optional(),
+      })),
 
     // https://developer.work.weixin.qq.com/document/path/92137 (发送新客户欢迎语): within 20 s of the add event, once per welcome_code
     sendWelcomeMsg: (body: { welcome_code: string; text?: { content: string }; attachments?: unknown[] }) =>

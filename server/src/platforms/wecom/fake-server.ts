@@ -143,6 +143,13 @@ export async function startFakeWecom(options: FakeWecomOptions) {
         contactWays.set(config_id, { ...body, config_id, ...(qr_code ? { qr_code } : {}) });
         return ok({ config_id, ...(qr_code ? { qr_code } : {}) });
       }
+      case 'POST /cgi-bin/externalcontact/list_contact_way': {
+        const limit = Number(body.limit ?? 100);
+        if (!(limit >= 1 && limit <= 1000)) return err(40058, 'invalid limit');
+        const all = [...contactWays.keys()];
+        const start = typeof body.cursor === 'string' && body.cursor ? Number(body.cursor) : 0;
+        return ok({ contact_way: all.slice(start, start + limit).map((config_id) => ({ config_id })), next_cursor: start + limit < all.length ? String(start + limit) : '' });
+      }
       case 'POST /cgi-bin/externalcontact/get_contact_way': {
         const way = contactWays.get(String(body.config_id));
         return way ? ok({ contact_way: way }) : err(40058, 'invalid config_id');
