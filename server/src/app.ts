@@ -19,6 +19,7 @@ import { nextLocalTime } from './kernel/time.js';
 import { connectorRoutes, createConnectorService, RelayConfigSchema, type ConnectorService } from './platforms/connectors/index.js';
 import { createRelayAdapter } from './platforms/relay/adapter.js';
 import { createSimulatorAdapter, createSimulatorService, simulatorRoutes, type SimulatorService } from './platforms/simulator/index.js';
+import { createWecomPlatform, firstReconcile, reconcileJob } from './platforms/wecom/index.js';
 import { createGroupService, groupHandlers, groupRoutes, retentionJob, type GroupService } from './modules/groups/index.js';
 import { createMemberService, memberHandlers, memberRoutes, type MemberService } from './modules/members/index.js';
 import { createMessageService, messageRoutes, type MessageService } from './modules/messages/index.js';
@@ -100,6 +101,22 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   members = createMemberService({ db, clock, audit, erasers: [groups.erasePerson] });
 
   let pipelineRef: Pipeline | null = null;
+  const wecom = createWecomPlatform({
+    clock,
+    logger,
+    publicUrl: config.publicUrl,
+    ingest: (workspaceId, events) => pipelineRef!.ingest(workspaceId, events),
+    async currentMembers(workspaceId, connectorId, chatId) {
+      const group = await groups.findByChat(workspaceId, connectorId, chatId);
+      if (!group) return null;
+      const ids = new Set<string>();
+      for (const m of await groups.members(workspaceId, group.id, 'current', 100_000)) {
+        const identity = await members.externalIdOn(workspaceId, m.personId, connectorId);
+        if (identity) ids.add(identity.externalId);
+      }
+      return ids;
+    },
+  });
   const connectors = createConnectorService({
     db,
     clock,
@@ -115,6 +132,11 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
           },
         }),
       relay: (row, raw) => createRelayAdapter(row, RelayConfigSchema.parse(raw)),
+      wecom: (row, raw) => {
+        const adapter = wecom.factory(row, raw);
+        jobs.schedule(db, row.workspace_id, firstReconcile(row.id, clock.now())).catch((error: unknown) => logger.error({ err: error, connectorId: row.id }, 'could not schedule wecom reconciliation'));
+        return adapter;
+      },
     },
   });
 
@@ -130,6 +152,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
         },
         redactOlderThan: groups.redactOlderThan,
       }),
+      reconcileJob(wecom.adapterOf),
       ...(options.jobs ?? []),
     ],
   });
@@ -223,6 +246,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   await http.register(groupRoutes(groups));
   await http.register(messageRoutes(messages));
   await http.register(simulatorRoutes(simulator, clock));
+  await http.register(wecom.routes());
   await http.ready();
 
   return {

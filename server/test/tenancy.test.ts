@@ -16,6 +16,9 @@ const HTTP_METHODS = ['get', 'put', 'post', 'patch', 'delete'];
 const SKIPPED: Record<string, string> = {
   // The one virtual clock of the whole server: no workspace owns it, so there is nothing of A's to reach.
   'POST /api/v1/sim/clock': 'server-wide clock, not per-workspace data',
+  // Public WeCom callbacks: no token, authenticated by the connector's msg_signature; they answer only "success" or the echostr.
+  'GET /api/v1/wecom/callback/{connectorId}': 'public platform callback, signed with the connector token (server/test/wecom.test.ts)',
+  'POST /api/v1/wecom/callback/{connectorId}': 'public platform callback, signed with the connector token (server/test/wecom.test.ts)',
 };
 
 /** A plausible valid body for each write route that takes a path id: B must get 404, not 400. */
@@ -23,6 +26,7 @@ const ID_ROUTE_BODIES: Record<string, unknown> = {
   'PATCH /api/v1/tasks/{id}': { state: 'done' },
   'PATCH /api/v1/groups/{id}': { tags: ['x'] },
   'POST /api/v1/connectors/{id}/accounts': { externalId: 'e2', name: 'n' },
+  'POST /api/v1/wecom/connectors/{id}/reconcile': {},
 };
 
 /** Ids the server makes: a short prefix and random url-safe text (see src/kernel/ids.ts). */

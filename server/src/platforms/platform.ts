@@ -201,5 +201,9 @@ export interface PlatformAdapter {
   perform(action: PlatformAction): Promise<PerformResult>;
   /** Present only when capabilities.listSent: action ids the platform shows as delivered among `actionIds`. */
   listSent?(actionIds: string[]): Promise<Set<string>>;
+  /** What the operator pastes into the platform's settings (callback URL…), when the adapter needs it. */
+  readonly setup?: Readonly<Record<string, string>>;
+  /** Token or API failures make the connector unhealthy; absent means healthy while running. */
+  health?(): { state: 'ok' | 'failing'; detail?: string };
   close?(): Promise<void>;
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { WecomConfigSchema } from '../wecom/schema.js';
 
-export const PlatformNameSchema = z.enum(['simulator', 'relay']);
+export const PlatformNameSchema = z.enum(['simulator', 'relay', 'wecom']);
 export const SimProfileSchema = z.enum(['full', 'wecom', 'telegram', 'wechat']);
 export type SimProfile = z.infer<typeof SimProfileSchema>;
 
@@ -20,6 +21,7 @@ export type RelayConfig = z.infer<typeof RelayConfigSchema>;
 export const ConnectorCreateSchema = z.discriminatedUnion('platform', [
   z.object({ platform: z.literal('simulator'), name: z.string().min(1).max(100).optional(), profile: SimProfileSchema.default('full') }).strict(),
   z.object({ platform: z.literal('relay'), name: z.string().min(1).max(100), config: RelayConfigSchema }).strict(),
+  z.object({ platform: z.literal('wecom'), name: z.string().min(1).max(100), config: WecomConfigSchema }).strict(),
 ]);
 export type ConnectorCreate = z.infer<typeof ConnectorCreateSchema>;
 
@@ -34,7 +36,11 @@ export const ConnectorSchema = z.object({
   createdAt: z.number(),
   /** What the adapter can do, with its limits (DESIGN §2). */
   capabilities: CapabilitiesSchema,
-  health: z.enum(['ok', 'not_running']),
+  health: z.enum(['ok', 'not_running', 'failing']),
+  /** Why the connector is failing (the platform's last error), when it is. */
+  healthDetail: z.string().optional(),
+  /** What to paste into the platform's settings (e.g. WeCom's callback URL, from QUNYUN_PUBLIC_URL). */
+  setup: z.record(z.string(), z.string()).optional(),
 });
 export type Connector = z.infer<typeof ConnectorSchema>;
 

@@ -5,6 +5,7 @@ import { isUniqueViolation } from '../../kernel/db/db.js';
 import type { Principal } from '../../kernel/http/principal.js';
 import type { PlatformAdapter } from '../platform.js';
 import { connectorErrors } from './errors.js';
+import { WecomConfigSchema } from '../wecom/schema.js';
 import { RelayConfigSchema, type Account, type Connector, type ConnectorCreate, type SimProfile } from './schema.js';
 import * as store from './store.js';
 
@@ -39,7 +40,9 @@ export function createConnectorService(deps: { db: Db; clock: Clock; sealer: Sea
       state: row.state,
       createdAt: row.created_at,
       capabilities: adapter ? (adapter.capabilities as unknown as Record<string, unknown>) : {},
-      health: adapter ? 'ok' : 'not_running',
+      health: adapter ? (adapter.health?.().state ?? 'ok') : 'not_running',
+      ...(adapter?.health?.().detail ? { healthDetail: adapter.health().detail } : {}),
+      ...(adapter?.setup ? { setup: { ...adapter.setup } } : {}),
     };
   }
 
@@ -75,6 +78,18 @@ export function createConnectorService(deps: { db: Db; clock: Clock; sealer: Sea
 
     async create(principal: Principal, input: ConnectorCreate): Promise<Connector> {
       if (input.platform === 'simulator') return toConnector(await createSimulator(principal.workspaceId, input.profile, input.name, principal.actor));
+      if (input.platform === 'wecom') {
+        // The app itself is the default sender: group sends go out as the group owner, direct ones as the customer's staff contact.
+        const config = WecomConfigSchema.parse(input.config);
+        const row = await db.transaction().execute(async (trx) => {
+          const created = await store.insertConnector(trx, principal.workspaceId, { platform: 'wecom', name: input.name, profile: null, config: sealer.seal(JSON.stringify(config)), state: 'active', created_at: clock.now() });
+          await store.insertAccount(trx, principal.workspaceId, { connectorId: created.id, externalId: 'app', name: input.name, kind: 'bot', isDefault: true, now: clock.now() });
+          return created;
+        });
+        startAdapter(row);
+        await deps.audit(principal.workspaceId, principal.actor, 'connector.create', row.id, { platform: 'wecom', corpId: config.corpId, agentId: config.agentId });
+        return toConnector(row);
+      }
       const config = RelayConfigSchema.parse(input.config);
       const row = await store.insertConnector(db, principal.workspaceId, {
         platform: 'relay',
