@@ -19,6 +19,8 @@ import { nextLocalTime } from './kernel/time.js';
 import { connectorRoutes, createConnectorService, RelayConfigSchema, type ConnectorService } from './platforms/connectors/index.js';
 import { createRelayAdapter } from './platforms/relay/adapter.js';
 import { createSimulatorAdapter, createSimulatorService, simulatorRoutes, type SimulatorService } from './platforms/simulator/index.js';
+import { createTelegramConnectors, telegramRoutes } from './platforms/telegram/index.js';
+import { createWechatyConnectors } from './platforms/wechaty/index.js';
 import { createGroupService, groupHandlers, groupRoutes, retentionJob, type GroupService } from './modules/groups/index.js';
 import { createMemberService, memberHandlers, memberRoutes, type MemberService } from './modules/members/index.js';
 import { createMessageService, messageRoutes, type MessageService } from './modules/messages/index.js';
@@ -97,6 +99,9 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   const members = createMemberService({ db, clock, audit, erasers: [groups.erasePerson] });
 
   let pipelineRef: Pipeline | null = null;
+  const ingestFromPlatform = async (workspaceId: string, events: Parameters<Pipeline['ingest']>[1]) => pipelineRef!.ingest(workspaceId, events);
+  const telegram = createTelegramConnectors({ clock, logger, publicUrl: config.publicUrl, ingest: ingestFromPlatform });
+  const wechaty = createWechatyConnectors({ clock, logger, ingest: ingestFromPlatform });
   const connectors = createConnectorService({
     db,
     clock,
@@ -112,6 +117,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
           },
         }),
       relay: (row, raw) => createRelayAdapter(row, RelayConfigSchema.parse(raw)),
+      telegram: telegram.factory,
+      wechaty: wechaty.factory,
     },
   });
 
@@ -215,6 +222,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   await http.register(groupRoutes(groups));
   await http.register(messageRoutes(messages));
   await http.register(simulatorRoutes(simulator, clock));
+  await http.register(telegramRoutes(telegram));
   await http.ready();
 
   return {

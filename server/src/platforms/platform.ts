@@ -195,10 +195,15 @@ export function supportsAction(capabilities: Capabilities, kind: ActionKind): bo
   }
 }
 
+/** How a connector is doing, as the console shows it; `failing` carries the last platform error. */
+export type AdapterHealth = { state: 'ok' | 'starting' | 'failing'; detail?: string | undefined; since?: number | undefined };
+
 export interface PlatformAdapter {
   readonly platform: string;
   readonly capabilities: Capabilities;
   perform(action: PlatformAction): Promise<PerformResult>;
+  /** Present when the adapter can tell: a revoked token, an unreachable puppet, a webhook that could not be set. */
+  health?(): AdapterHealth;
   /** Present only when capabilities.listSent: action ids the platform shows as delivered among `actionIds`. */
   listSent?(actionIds: string[]): Promise<Set<string>>;
   close?(): Promise<void>;

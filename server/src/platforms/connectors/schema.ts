@@ -1,6 +1,8 @@
 import { z } from 'zod';
+import { botIdOf, TelegramConfigSchema } from '../telegram/schema.js';
+import { WechatyConfigSchema } from '../wechaty/schema.js';
 
-export const PlatformNameSchema = z.enum(['simulator', 'relay']);
+export const PlatformNameSchema = z.enum(['simulator', 'relay', 'telegram', 'wechaty']);
 export const SimProfileSchema = z.enum(['full', 'wecom', 'telegram', 'wechat']);
 export type SimProfile = z.infer<typeof SimProfileSchema>;
 
@@ -20,8 +22,37 @@ export type RelayConfig = z.infer<typeof RelayConfigSchema>;
 export const ConnectorCreateSchema = z.discriminatedUnion('platform', [
   z.object({ platform: z.literal('simulator'), name: z.string().min(1).max(100).optional(), profile: SimProfileSchema.default('full') }).strict(),
   z.object({ platform: z.literal('relay'), name: z.string().min(1).max(100), config: RelayConfigSchema }).strict(),
+  z.object({ platform: z.literal('telegram'), name: z.string().min(1).max(100), config: TelegramConfigSchema }).strict(),
+  z.object({ platform: z.literal('wechaty'), name: z.string().min(1).max(100), config: WechatyConfigSchema }).strict(),
 ]);
 export type ConnectorCreate = z.infer<typeof ConnectorCreateSchema>;
+
+/**
+ * What a new connector of a real platform needs besides its row: its validated
+ * config (sealed whole, so tokens and secrets never sit in the clear), its
+ * default sending account, and what the audit log may say about it (no secrets).
+ */
+export function connectorSetup(input: Exclude<ConnectorCreate, { platform: 'simulator' }>): {
+  config: unknown;
+  account: { externalId: string; name: string };
+  audit: Record<string, unknown>;
+} {
+  switch (input.platform) {
+    case 'relay': {
+      const config = RelayConfigSchema.parse(input.config);
+      return { config, account: { externalId: 'relay', name: input.name }, audit: { platform: 'relay', url: config.url } };
+    }
+    case 'telegram': {
+      const config = TelegramConfigSchema.parse(input.config);
+      return { config, account: { externalId: botIdOf(config.botToken), name: input.name }, audit: { platform: 'telegram', mode: config.mode, apiRoot: config.apiRoot } };
+    }
+    case 'wechaty': {
+      const config = WechatyConfigSchema.parse(input.config);
+      // The logged-in WeChat account is known only after the scan; one puppet is one account.
+      return { config, account: { externalId: 'wechaty', name: input.name }, audit: { platform: 'wechaty', puppet: config.puppet } };
+    }
+  }
+}
 
 export const CapabilitiesSchema = z.record(z.string(), z.unknown());
 
@@ -34,7 +65,9 @@ export const ConnectorSchema = z.object({
   createdAt: z.number(),
   /** What the adapter can do, with its limits (DESIGN §2). */
   capabilities: CapabilitiesSchema,
-  health: z.enum(['ok', 'not_running']),
+  health: z.enum(['ok', 'not_running', 'starting', 'failing']),
+  /** Why the connector is failing (the last platform error), when it is. */
+  healthDetail: z.string().nullable().optional(),
 });
 export type Connector = z.infer<typeof ConnectorSchema>;
 
