@@ -4,7 +4,8 @@ import type { TgChatMember, TgMessage, TgUpdate, TgUser } from './schema.js';
 
 // Bot API update → normalised events (https://core.telegram.org/bots/api#update).
 // One update may carry several facts (three people added at once); each gets
-// `u<update_id>:<n>` as its platform id, so a re-delivered update dedupes.
+// `u<update_id>:<n>` as its platform id, so a re-delivered update dedupes;
+// a message dedupes on `<chat>:<message_id>`.
 // A join can be reported twice: by the service message (new_chat_members) and
 // by the chat_member update, which alone names the invite link used; the
 // membership projection keeps the first, the event log keeps both.
@@ -99,5 +100,6 @@ export function decodeUpdate(update: TgUpdate, ctx: DecodeContext, source: 'call
     bodies = fromChatMember(update.chat_member, ctx);
     date = update.chat_member.date;
   }
-  return bodies.map((body, n) => ({ connectorId: ctx.connectorId, platformEventId: `u${update.update_id}:${n}`, occurredAt: date * 1000, source, body }));
+  // A message dedupes on its own id (chat + message_id, see deriveDedupeKey), whatever update carried it.
+  return bodies.map((body, n) => ({ connectorId: ctx.connectorId, platformEventId: body.type === 'message' ? undefined : `u${update.update_id}:${n}`, occurredAt: date * 1000, source, body }));
 }
