@@ -43,6 +43,7 @@ export function createWechatyAdapter(connector: ConnectorRow, config: WechatyCon
       });
   let health: AdapterHealth = { state: 'starting', detail: 'waiting for the puppet to log in' };
   const inFlight = new Set<Promise<void>>();
+  let starting: Promise<void> | null = null;
 
   function selfId(): string | undefined {
     return bot.isLoggedIn ? bot.currentUser.id : undefined;
@@ -180,19 +181,20 @@ export function createWechatyAdapter(connector: ConnectorRow, config: WechatyCon
         return { ok: false, failure: action.kind === 'send' ? 'ambiguous' : 'retry', code: 'wechaty_call_failed', message: error instanceof Error ? error.message : String(error) };
       }
     },
-    async start() {
-      try {
-        await bot.start();
-      } catch (error) {
+    /** Starts the puppet once; later calls wait for that start. */
+    start() {
+      starting ??= bot.start().catch((error: unknown) => {
         health = { state: 'failing', detail: `the puppet did not start: ${error instanceof Error ? error.message : String(error)}`, since: clock.now() };
         log.error({ err: error }, 'Wechaty did not start');
-      }
+      });
+      return starting;
     },
     async settled() {
       while (inFlight.size) await Promise.all([...inFlight]);
     },
     health: () => health,
     async close() {
+      await starting;
       await Promise.all([...inFlight]);
       await bot.stop().catch(() => undefined);
     },
