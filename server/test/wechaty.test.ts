@@ -30,7 +30,7 @@ for (const dialect of await testDialects()) {
 
     async function act(intent: Omit<ActionIntent, 'connectorId' | 'lane' | 'cause'>) {
       const { action } = await enqueueAction(t.app.dbHandle.db, workspaceId, { connectorId, lane: 'moderation', cause: 'test', ...intent }, t.app.clock.now());
-      // A personal WeChat account speaks at most once every 2 s (the declared limit): let the clock run.
+      // A personal WeChat account speaks at most 20 times a minute (the declared limit): let the clock run.
       await t.app.engine.advance(t.app.clock.now() + 60_000);
       await adapter.settled();
       return t.api('GET', `/api/v1/messages/${action.id}`);

@@ -160,10 +160,11 @@ export function createWechatyAdapter(connector: ConnectorRow, config: WechatyCon
     recall: null,
     createInviteLink: false,
     readGroupMessages: true,
-    // WeChat groups: 500 members; personal accounts get restricted when they post fast, so keep well under.
+    // WeChat groups hold 500 members. A personal account that posts fast gets restricted by
+    // WeChat (no published numbers): the same conservative pace as the simulator's wechat profile.
     groupSizeCap: 500,
     welcomeDeadlineMs: null,
-    limits: { perChat: { count: 10, perMs: MINUTE }, perAccount: { count: 1, perMs: 2 * SECOND }, massSendsPerRecipientPerMonth: null },
+    limits: { perChat: { count: 1, perMs: SECOND }, perAccount: { count: 20, perMs: MINUTE }, massSendsPerRecipientPerMonth: null },
     idempotentSends: false,
     listSent: false,
   };
