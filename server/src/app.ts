@@ -99,7 +99,12 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   const members = createMemberService({ db, clock, audit, erasers: [groups.erasePerson] });
 
   let pipelineRef: Pipeline | null = null;
-  const ingestFromPlatform = async (workspaceId: string, events: Parameters<Pipeline['ingest']>[1]) => pipelineRef!.ingest(workspaceId, events);
+  // Platform traffic arrives outside any request of ours: wake the engine for what the handlers queued.
+  const ingestFromPlatform = async (workspaceId: string, events: Parameters<Pipeline['ingest']>[1]) => {
+    const outcomes = await pipelineRef!.ingest(workspaceId, events);
+    engine.kick();
+    return outcomes;
+  };
   const telegram = createTelegramConnectors({ clock, logger, publicUrl: config.publicUrl, ingest: ingestFromPlatform });
   const wechaty = createWechatyConnectors({ clock, logger, ingest: ingestFromPlatform });
   const connectors = createConnectorService({
