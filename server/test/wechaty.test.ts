@@ -62,6 +62,13 @@ for (const dialect of await testDialects()) {
     });
     afterAll(async () => t?.cleanup());
 
+    it('a puppet that cannot start shows as a failing connector, with the reason', async () => {
+      const created = await t.api('POST', '/api/v1/connectors', { platform: 'wechaty', name: '坏的 puppet', config: { puppet: 'wechaty-puppet-not-installed' } });
+      expect(created.status).toBe(201);
+      await vi.waitFor(async () => expect((await t.api('GET', `/api/v1/connectors/${created.body.id}`)).body.health).toBe('failing'), { timeout: 10_000 });
+      expect((await t.api('GET', `/api/v1/connectors/${created.body.id}`)).body.healthDetail).toContain('did not start');
+    });
+
     it('declares what WeChat can do through Wechaty: no mute, no invite links', async () => {
       const connector = await t.api('GET', `/api/v1/connectors/${connectorId}`);
       expect(connector.body.capabilities).toMatchObject({ kick: true, mute: null, announce: true, rename: true, createInviteLink: false, recall: null });
@@ -104,6 +111,19 @@ for (const dialect of await testDialects()) {
       expect((await t.api('GET', `/api/v1/messages/${sent.body.id}`)).body.state).toBe('sent');
       const log = await t.api('GET', `/api/v1/groups/${group.id}/messages`);
       expect(log.body.items.map((m: { message: { text: string } }) => m.message.text)).toEqual(['hello']);
+    });
+
+    it('a private message reaches the contact through the puppet', async () => {
+      const { member, room } = await seedRoom('私聊群');
+      const group = await groupOf(room.id);
+      const members = await t.api('GET', `/api/v1/groups/${group.id}/members`);
+      const personId = members.body.items.find((m: { personName: string }) => m.personName === '私聊群成员').personId;
+      const sent = await t.api('POST', '/api/v1/messages', { target: { personId, connectorId }, message: { type: 'text', text: '课程资料发你了' }, idempotencyKey: 'wx-dm-1' });
+      expect(sent.status).toBe(202);
+      await t.app.engine.advance(t.app.clock.now() + 60_000);
+      await adapter.settled();
+      expect(adapter.peer!.directTranscript(member.id)).toEqual([{ talkerId: mocker().puppet.currentUserId, text: '课程资料发你了' }]);
+      expect((await t.api('GET', `/api/v1/messages/${sent.body.id}`)).body.state).toBe('sent');
     });
 
     it('a kick removes the member from the room and comes back as member.left, removed', async () => {

@@ -18,8 +18,8 @@ export type Deliver = (update: Update, secretToken: string | undefined) => Promi
 
 export type FakeTelegramOptions = {
   token: string;
-  /** The peer's notion of now (tests pass the app's virtual clock). */
-  now?: () => number;
+  /** The peer's notion of now: flood control and message dates (tests pass the app's virtual clock). */
+  now: () => number;
   perChatPerSecond?: number;
   perGroupPerMinute?: number;
 };
@@ -35,7 +35,7 @@ const SEND_METHODS = new Set(['sendMessage', 'sendPhoto', 'sendDocument', 'sendP
 export type FakeTelegram = Awaited<ReturnType<typeof startFakeTelegram>>;
 
 export async function startFakeTelegram(options: FakeTelegramOptions) {
-  const now = options.now ?? (() => Date.now());
+  const { now } = options;
   const perChatPerSecond = options.perChatPerSecond ?? 1;
   const perGroupPerMinute = options.perGroupPerMinute ?? 20;
   const botId = Number(options.token.split(':')[0]);
@@ -236,6 +236,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions) {
     const ready = () => queue.filter((u) => allowedFor(u, pollAllowed)).slice(0, typeof p.limit === 'number' ? p.limit : 100);
     const timeout = typeof p.timeout === 'number' ? p.timeout : 0;
     if (ready().length === 0 && timeout > 0) {
+      // A long poll holds the connection in real time (I/O, not business time) until an update comes.
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, timeout * 1000);
         timer.unref();

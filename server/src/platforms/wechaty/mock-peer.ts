@@ -75,6 +75,13 @@ export class FaithfulMockPuppet extends PuppetMock {
       .map((m) => ({ talkerId: m.talkerId ?? '', text: m.text ?? '', mentionIdList: (m as { mentionIdList?: string[] }).mentionIdList ?? [] }));
   }
 
+  /** What the logged-in account said to one contact in private, in order. */
+  directTranscript(contactId: string): { talkerId: string; text: string }[] {
+    return [...this.mocker.cacheMessagePayload.values()]
+      .filter((m) => !(m as { roomId?: string }).roomId && (m as { listenerId?: string }).listenerId === contactId)
+      .map((m) => ({ talkerId: m.talkerId ?? '', text: m.text ?? '' }));
+  }
+
   #emitFriendship(fields: { contactId: string; hello: string; type: PUPPET.types.Friendship.Confirm | PUPPET.types.Friendship.Receive }): void {
     const id = `friendship-${this.#nextFriendship++}`;
     this.#friendships.set(id, { id, timestamp: this.#now(), ...fields } as PUPPET.payloads.Friendship);
