@@ -118,6 +118,16 @@ for (const dialect of await testDialects()) {
       expect(members.body.items.map((m: { personName: string }) => m.personName)).toEqual(['Alice Wang']);
     });
 
+    it('another workspace cannot make invite links on this bot, nor see it', async () => {
+      const other = await t.app.workspaces.createWorkspace({ slug: 'tg-other' });
+      const token = (await t.app.workspaces.createToken(other.id, { name: 'other-owner', role: 'owner', createdBy: null })).value;
+      const chatId = fake.createGroup('别人的群');
+      const attempt = await t.api('POST', `/api/v1/telegram/${connectorId}/invite-links`, { chatId: String(chatId), name: 'stolen' }, token);
+      expect(attempt.status).toBe(404);
+      expect((await t.api('GET', `/api/v1/connectors/${connectorId}`, undefined, token)).status).toBe(404);
+      expect(fake.chat(chatId).links).toEqual([]);
+    });
+
     it('a join request through a link that needs approval records no join while nobody approves it', async () => {
       const chatId = fake.createGroup('审核群');
       const link = await t.api('POST', `/api/v1/telegram/${connectorId}/invite-links`, { chatId: String(chatId), name: 'needs-approval', createsJoinRequest: true });
