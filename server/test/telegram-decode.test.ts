@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeUpdate } from '../src/platforms/telegram/decode.js';
+import { chatTitleEvent, decodeUpdate } from '../src/platforms/telegram/decode.js';
 import { TgUpdateSchema } from '../src/platforms/telegram/schema.js';
 
 // Bot API updates → normalised events, case by case (https://core.telegram.org/bots/api#chatmemberupdated).
@@ -61,5 +61,17 @@ describe('decoding Telegram updates', () => {
     expect(decodeUpdate(sticker, ctx, 'callback')).toEqual([]);
     const channel = TgUpdateSchema.parse({ update_id: 3, message: { message_id: 3, date: 1, chat: { id: -5, type: 'channel', title: 'c' }, text: 'news' } });
     expect(decodeUpdate(channel, ctx, 'callback')).toEqual([]);
+  });
+
+  it('a group's title is recorded the first time it is seen, and again only when it changes', () => {
+    const seen = new Map<string, string>();
+    const said = (id: number, title: string) => TgUpdateSchema.parse({ update_id: id, message: { message_id: id, date: 1, chat: { ...chat, title }, from: alice, text: 'x' } });
+    const first = chatTitleEvent(said(1, '读书会'), ctx, 'callback', seen);
+    expect(first).toMatchObject({ body: { type: 'group.renamed', chatId: '-1001', name: '读书会' } });
+    expect(chatTitleEvent(said(2, '读书会'), ctx, 'callback', seen)).toBeNull();
+    const renamed = chatTitleEvent(said(3, '读书会 2 期'), ctx, 'callback', seen);
+    expect(renamed?.body).toMatchObject({ name: '读书会 2 期' });
+    // The same title seen by another process gets the same platform id: recorded once.
+    expect(chatTitleEvent(said(4, '读书会'), ctx, 'callback', new Map())?.platformEventId).toBe(first?.platformEventId);
   });
 });

@@ -5,7 +5,7 @@ import type { Clock } from '../../kernel/clock.js';
 import type { Logger } from '../../kernel/logger.js';
 import type { AdapterHealth, PerformResult, PlatformAction, PlatformAdapter, PlatformEvent } from '../platform.js';
 import { createTelegramClient, failureOf } from './client.js';
-import { decodeUpdate } from './decode.js';
+import { chatTitleEvent, decodeUpdate } from './decode.js';
 import { capabilitiesOf, createOperations } from './encode.js';
 import { telegramErrors } from './errors.js';
 import { ALLOWED_UPDATES, botIdOf, TelegramConfigSchema, TgUpdateSchema, type InviteLink, type InviteLinkCreate, type TelegramConfig } from './schema.js';
@@ -53,6 +53,8 @@ export function createTelegramAdapter(connector: ConnectorRow, config: TelegramC
   const log = logger.child({ connectorId: connector.id, platform: 'telegram' });
   let poller: Bot | null = null;
   let startProblem: string | null = null;
+  /** Chat titles seen by this process, so a title is recorded when it is new, not on every update. */
+  const titles = new Map<string, string>();
 
   async function receive(raw: unknown, source: 'callback' | 'poll'): Promise<number> {
     const parsed = TgUpdateSchema.safeParse(raw);
@@ -63,7 +65,9 @@ export function createTelegramAdapter(connector: ConnectorRow, config: TelegramC
       // https://core.telegram.org/bots/api#approvechatjoinrequest — the join then arrives as chat_member with its link.
       await api.approveChatJoinRequest(request.chat.id, request.from.id).catch((error: unknown) => log.warn({ err: error }, 'could not approve a join request'));
     }
-    const events = decodeUpdate(update, { connectorId: connector.id, botId }, source);
+    const ctx = { connectorId: connector.id, botId };
+    const title = chatTitleEvent(update, ctx, source, titles);
+    const events = [...(title ? [title] : []), ...decodeUpdate(update, ctx, source)];
     if (events.length) await deps.ingest(connector.workspace_id, events);
     return events.length;
   }

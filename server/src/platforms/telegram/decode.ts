@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Message } from '../message.js';
 import type { PersonRef, PlatformEvent, PlatformEventBody } from '../platform.js';
 import type { TgChatMember, TgMessage, TgUpdate, TgUser } from './schema.js';
@@ -102,4 +103,21 @@ export function decodeUpdate(update: TgUpdate, ctx: DecodeContext, source: 'call
   }
   // A message dedupes on its own id (chat + message_id, see deriveDedupeKey), whatever update carried it.
   return bodies.map((body, n) => ({ connectorId: ctx.connectorId, platformEventId: body.type === 'message' ? undefined : `u${update.update_id}:${n}`, occurredAt: date * 1000, source, body }));
+}
+
+/**
+ * The group's title as Telegram shows it, for a chat this process has not seen
+ * under that title yet: Telegram announces no group to a bot, and a title
+ * changed while the bot was away arrives with no service message. The platform
+ * id is derived from the title, so the same title is recorded once.
+ */
+export function chatTitleEvent(update: TgUpdate, ctx: DecodeContext, source: 'callback' | 'poll', seen: Map<string, string>): PlatformEvent | null {
+  const carrier = update.message ?? update.chat_member ?? update.chat_join_request;
+  if (!carrier || !isGroup(carrier.chat.type) || !carrier.chat.title) return null;
+  const chatId = String(carrier.chat.id);
+  const title = carrier.chat.title.slice(0, 128);
+  if (seen.get(chatId) === title) return null;
+  seen.set(chatId, title);
+  const digest = createHash('sha256').update(title).digest('base64url').slice(0, 16);
+  return { connectorId: ctx.connectorId, platformEventId: `title:${chatId}:${digest}`, occurredAt: carrier.date * 1000, source, body: { type: 'group.renamed', chatId, name: title } };
 }
