@@ -63,7 +63,7 @@ describe('decoding Telegram updates', () => {
     expect(decodeUpdate(channel, ctx, 'callback')).toEqual([]);
   });
 
-  it('a group's title is recorded the first time it is seen, and again only when it changes', () => {
+  it('a group title is recorded the first time it is seen, and again only when it changes', () => {
     const seen = new Map<string, string>();
     const said = (id: number, title: string) => TgUpdateSchema.parse({ update_id: id, message: { message_id: id, date: 1, chat: { ...chat, title }, from: alice, text: 'x' } });
     const first = chatTitleEvent(said(1, '读书会'), ctx, 'callback', seen);
