@@ -68,6 +68,7 @@ describe('decoding Telegram updates', () => {
     const said = (id: number, title: string) => TgUpdateSchema.parse({ update_id: id, message: { message_id: id, date: 1, chat: { ...chat, title }, from: alice, text: 'x' } });
     const first = chatTitleEvent(said(1, '读书会'), ctx, 'callback', seen);
     expect(first).toMatchObject({ body: { type: 'group.renamed', chatId: '-1001', name: '读书会' } });
+    seen.set('-1001', '读书会');
     expect(chatTitleEvent(said(2, '读书会'), ctx, 'callback', seen)).toBeNull();
     const renamed = chatTitleEvent(said(3, '读书会 2 期'), ctx, 'callback', seen);
     expect(renamed?.body).toMatchObject({ name: '读书会 2 期' });

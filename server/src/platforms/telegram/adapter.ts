@@ -58,7 +58,10 @@ export function createTelegramAdapter(connector: ConnectorRow, config: TelegramC
 
   async function receive(raw: unknown, source: 'callback' | 'poll'): Promise<number> {
     const parsed = TgUpdateSchema.safeParse(raw);
-    if (!parsed.success) throw telegramErrors.badUpdate(parsed.error.issues.slice(0, 5).map((i) => ({ path: i.path.join('.'), message: i.message })));
+    if (!parsed.success) {
+      log.warn({ issues: parsed.error.issues.slice(0, 5) }, 'a malformed Telegram update was refused');
+      throw telegramErrors.badUpdate(parsed.error.issues.slice(0, 5).map((i) => ({ path: i.path.join('.'), message: i.message })));
+    }
     const update = parsed.data;
     const request = update.chat_join_request;
     if (request && config.approveJoinRequests) {
@@ -69,6 +72,8 @@ export function createTelegramAdapter(connector: ConnectorRow, config: TelegramC
     const title = chatTitleEvent(update, ctx, source, titles);
     const events = [...(title ? [title] : []), ...decodeUpdate(update, ctx, source)];
     if (events.length) await deps.ingest(connector.workspace_id, events);
+    // Only once it is stored: a failed ingest is answered 5xx and Telegram delivers the update again.
+    if (title?.body.type === 'group.renamed') titles.set(title.body.chatId, title.body.name);
     return events.length;
   }
 
@@ -139,7 +144,8 @@ export function createTelegramAdapter(connector: ConnectorRow, config: TelegramC
         return { url: link.invite_link, name: link.name ?? null, memberLimit: link.member_limit ?? null, createsJoinRequest: link.creates_join_request };
       } catch (error) {
         const failure = failureOf(error, false);
-        throw telegramErrors.platformFailed({ code: failure.code, message: failure.message, retryAfterMs: failure.retryAfterMs });
+        const details = { code: failure.code, message: failure.message, retryAfterMs: failure.retryAfterMs };
+        throw failure.code === 'telegram_429' ? telegramErrors.rateLimited(details) : telegramErrors.platformFailed(details);
       }
     },
 

@@ -111,13 +111,12 @@ export function decodeUpdate(update: TgUpdate, ctx: DecodeContext, source: 'call
  * changed while the bot was away arrives with no service message. The platform
  * id is derived from the title, so the same title is recorded once.
  */
-export function chatTitleEvent(update: TgUpdate, ctx: DecodeContext, source: 'callback' | 'poll', seen: Map<string, string>): PlatformEvent | null {
+export function chatTitleEvent(update: TgUpdate, ctx: DecodeContext, source: 'callback' | 'poll', seen: ReadonlyMap<string, string>): PlatformEvent | null {
   const carrier = update.message ?? update.chat_member ?? update.chat_join_request;
   if (!carrier || !isGroup(carrier.chat.type) || !carrier.chat.title) return null;
   const chatId = String(carrier.chat.id);
   const title = carrier.chat.title.slice(0, 128);
   if (seen.get(chatId) === title) return null;
-  seen.set(chatId, title);
   const digest = createHash('sha256').update(title).digest('base64url').slice(0, 16);
   return { connectorId: ctx.connectorId, platformEventId: `title:${chatId}:${digest}`, occurredAt: carrier.date * 1000, source, body: { type: 'group.renamed', chatId, name: title } };
 }
