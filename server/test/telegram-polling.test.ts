@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { enqueueAction } from '../src/kernel/outbox/outbox.js';
 import { startFakeTelegram, type FakeTelegram } from '../src/platforms/telegram/fake-server.js';
 import { startTestApp, type TestApp } from './support/app.js';
 import { testDialects } from './support/services.js';
@@ -75,6 +76,25 @@ for (const dialect of await testDialects()) {
       });
       const connector = await t.api('GET', `/api/v1/connectors/${created.body.id}`);
       expect(connector.body).toMatchObject({ health: 'failing', healthDetail: expect.stringContaining('QUNYUN_PUBLIC_URL') });
+    });
+
+    it('an unreachable Bot API is retried, never lost, and shows on the connector until it answers again', async () => {
+      const gone = await startFakeTelegram({ token: '7000000005:AAFakeTokenForAnApiThatGoesAway0005', now: () => t.app.clock.now() });
+      const created = await t.api('POST', '/api/v1/connectors', {
+        platform: 'telegram',
+        name: 'TG unreachable',
+        config: { botToken: '7000000005:AAFakeTokenForAnApiThatGoesAway0005', webhookSecret: 'unreachable-secret-0123', registerWebhook: false, apiRoot: gone.apiRoot },
+      });
+      await gone.close();
+      const workspaceId = (await t.app.dbHandle.db.selectFrom('connectors').select('workspace_id').where('id', '=', created.body.id).executeTakeFirstOrThrow()).workspace_id;
+      const { action } = await enqueueAction(t.app.dbHandle.db, workspaceId, { key: 'unreachable-1', lane: 'api', connectorId: created.body.id, kind: 'send', chatId: '-1001', message: { type: 'text', text: '还在吗' }, cause: 'test' }, t.app.clock.now());
+      await t.app.engine.drain();
+      const delivery = await t.api('GET', `/api/v1/messages/${action.id}`);
+      // Refused before anything was sent: safe to send again later.
+      expect(delivery.body).toMatchObject({ state: 'pending', attempts: 1 });
+      expect(delivery.body.error).toContain('telegram_unreachable');
+      const connector = await t.api('GET', `/api/v1/connectors/${created.body.id}`);
+      expect(connector.body).toMatchObject({ health: 'failing', healthDetail: expect.stringContaining('sendMessage') });
     });
 
     it('a bad configuration is refused with the field that is wrong', async () => {
