@@ -4,7 +4,7 @@ import type { ConnectorRow } from '../../database.js';
 import type { Clock } from '../../kernel/clock.js';
 import type { Logger } from '../../kernel/logger.js';
 import type { AdapterHealth, PerformResult, PlatformAction, PlatformAdapter, PlatformEvent } from '../platform.js';
-import { createTelegramClient, failureOf } from './client.js';
+import { createTelegramClient, failureOf, watchCalls } from './client.js';
 import { chatTitleEvent, decodeUpdate } from './decode.js';
 import { capabilitiesOf, createOperations } from './encode.js';
 import { telegramErrors } from './errors.js';
@@ -79,6 +79,7 @@ export function createTelegramAdapter(connector: ConnectorRow, config: TelegramC
 
   async function startPolling(): Promise<void> {
     const bot = new Bot(config.botToken, { client: { apiRoot: config.apiRoot, timeoutSeconds: config.timeoutSeconds } });
+    watchCalls(bot.api, client.health, () => clock.now());
     bot.use(async (ctx) => {
       await receive(ctx.update, 'poll');
     });

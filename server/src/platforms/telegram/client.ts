@@ -21,6 +21,12 @@ export type TelegramClient = { api: Api; health: ApiHealth };
 export function createTelegramClient(config: TelegramConfig, now: () => number): TelegramClient {
   const api = new Api(config.botToken, { apiRoot: config.apiRoot, timeoutSeconds: config.timeoutSeconds });
   const health: ApiHealth = { failing: false, lastError: null, lastErrorAt: null, rateLimited: 0 };
+  watchCalls(api, health, now);
+  return { api, health };
+}
+
+/** Installs the watching transformer on an Api (the client's, and the long-polling runner's). */
+export function watchCalls(api: Api, health: ApiHealth, now: () => number): void {
   api.config.use(async (prev, method, payload, signal) => {
     try {
       const response = await prev(method, payload, signal);
@@ -36,7 +42,6 @@ export function createTelegramClient(config: TelegramConfig, now: () => number):
       throw error;
     }
   });
-  return { api, health };
 }
 
 function networkCode(error: HttpError): string | undefined {
