@@ -1,16 +1,17 @@
-import { WechatyBuilder, type Contact as ContactInterface, type Room as RoomInterface, type Wechaty as WechatyInterface } from 'wechaty';
+import type { Contact as ContactInterface, Room as RoomInterface, Wechaty as WechatyInterface } from 'wechaty';
 import type { ConnectorRow } from '../../database.js';
 import type { Clock } from '../../kernel/clock.js';
 import type { Logger } from '../../kernel/logger.js';
 import type { ActionKind, AdapterHealth, Capabilities, PerformResult, PlatformAction, PlatformAdapter, PlatformEvent, PlatformEventBody } from '../platform.js';
 import { friendshipChanged, messageReceived, roomJoined, roomLeft, roomRenamed } from './decode.js';
-import { FaithfulMockPuppet } from './mock-peer.js';
+import type { FaithfulMockPuppet } from './mock-peer.js';
 import { WechatyConfigSchema, type WechatyConfig } from './schema.js';
 
 // A WeChat account through Wechaty: puppet events → decode → ingest; actions →
 // Room / Contact calls (https://wechaty.js.org/docs/api/room). WeChat has no
 // mute and no invite links for bots; the capabilities come from the operations
-// below, so they say so.
+// below, so they say so. Wechaty is loaded when a WeChat connector starts, not
+// with the server: importing it takes seconds.
 
 export type Ingest = (workspaceId: string, events: PlatformEvent[]) => Promise<unknown>;
 export type WechatyAdapterDeps = { clock: Clock; logger: Logger; ingest: Ingest };
@@ -34,19 +35,14 @@ const fail = (code: string, message: string): PerformResult => ({ ok: false, fai
 export function createWechatyAdapter(connector: ConnectorRow, config: WechatyConfig, deps: WechatyAdapterDeps): WechatyAdapter {
   const { clock } = deps;
   const log = deps.logger.child({ connectorId: connector.id, platform: 'wechaty' });
-  const peer = config.puppet === 'mock' ? new FaithfulMockPuppet({ now: () => clock.now() }) : null;
-  const bot: WechatyInterface = peer
-    ? WechatyBuilder.build({ puppet: peer })
-    : WechatyBuilder.build({
-        puppet: config.puppet as 'wechaty-puppet-service',
-        puppetOptions: { ...(config.puppetToken ? { token: config.puppetToken } : {}), ...(config.puppetEndpoint ? { endpoint: config.puppetEndpoint } : {}) },
-      });
+  let peer: FaithfulMockPuppet | null = null;
+  let bot: WechatyInterface | null = null;
   let health: AdapterHealth = { state: 'starting', detail: 'waiting for the puppet to log in' };
   const inFlight = new Set<Promise<void>>();
   let starting: Promise<void> | null = null;
 
   function selfId(): string | undefined {
-    return bot.isLoggedIn ? bot.currentUser.id : undefined;
+    return bot?.isLoggedIn ? bot.currentUser.id : undefined;
   }
 
   /** Runs one event's decoding and ingest, tracked so tests and shutdown can wait for it. */
@@ -64,35 +60,49 @@ export function createWechatyAdapter(connector: ConnectorRow, config: WechatyCon
     void work.finally(() => inFlight.delete(work));
   }
 
-  bot.on('scan', (qrcode, status) => {
-    health = { state: 'starting', detail: `scan to log in (status ${status}): https://wechaty.js.org/qrcode/${encodeURIComponent(qrcode)}` };
-  });
-  bot.on('login', (user) => {
-    health = { state: 'ok', detail: `logged in as ${user.name()}` };
-  });
-  bot.on('logout', () => {
-    health = { state: 'failing', detail: 'the WeChat account logged out', since: clock.now() };
-  });
-  bot.on('error', (error) => {
-    // Puppets report recoverable hiccups here too; a logged-in puppet stays ok.
-    log.warn({ err: error }, 'Wechaty reported an error');
-    if (!bot.isLoggedIn) health = { state: 'failing', detail: String(error), since: clock.now() };
-  });
-  bot.on('room-join', (room, invitees, inviter) => handle(undefined, () => roomJoined(room, invitees, inviter, selfId())));
-  bot.on('room-leave', (room, leavers, remover) => handle(undefined, () => roomLeft(room, leavers, remover, selfId())));
-  bot.on('room-topic', (room, topic) => handle(undefined, () => roomRenamed(room, topic)));
-  bot.on('message', (message) => handle(`msg:${message.id}`, () => messageReceived(message)));
-  bot.on('friendship', (friendship) => handle(`friendship:${friendship.id}`, () => friendshipChanged(friendship)));
+  async function load(): Promise<WechatyInterface> {
+    const { WechatyBuilder, types } = await import('wechaty');
+    if (config.puppet === 'mock') {
+      const { FaithfulMockPuppet } = await import('./mock-peer.js');
+      peer = new FaithfulMockPuppet({ now: () => clock.now() });
+    }
+    const built: WechatyInterface = peer
+      ? WechatyBuilder.build({ puppet: peer })
+      : WechatyBuilder.build({
+          puppet: config.puppet as 'wechaty-puppet-service',
+          puppetOptions: { ...(config.puppetToken ? { token: config.puppetToken } : {}), ...(config.puppetEndpoint ? { endpoint: config.puppetEndpoint } : {}) },
+        });
+    built.on('scan', (qrcode, status) => {
+      health = { state: 'starting', detail: `scan to log in (status ${status}): https://wechaty.js.org/qrcode/${encodeURIComponent(qrcode)}` };
+    });
+    built.on('login', (user) => {
+      health = { state: 'ok', detail: `logged in as ${user.name()}` };
+    });
+    built.on('logout', () => {
+      health = { state: 'failing', detail: 'the WeChat account logged out', since: clock.now() };
+    });
+    built.on('error', (error) => {
+      // Puppets report recoverable hiccups here too; a logged-in puppet stays ok.
+      log.warn({ err: error }, 'Wechaty reported an error');
+      if (!built.isLoggedIn) health = { state: 'failing', detail: String(error), since: clock.now() };
+    });
+    built.on('room-join', (room, invitees, inviter) => handle(undefined, () => roomJoined(room, invitees, inviter, selfId())));
+    built.on('room-leave', (room, leavers, remover) => handle(undefined, () => roomLeft(room, leavers, remover, selfId())));
+    built.on('room-topic', (room, topic) => handle(undefined, () => roomRenamed(room, topic)));
+    built.on('message', (message) => handle(`msg:${message.id}`, () => messageReceived(message, types)));
+    built.on('friendship', (friendship) => handle(`friendship:${friendship.id}`, () => friendshipChanged(friendship, types)));
+    return built;
+  }
 
   async function roomOf(action: PlatformAction): Promise<RoomInterface | PerformResult> {
     if (!action.chatId) return fail('chat_required', `${action.kind} needs a group`);
-    const room = await bot.Room.find({ id: action.chatId });
+    const room = await bot!.Room.find({ id: action.chatId });
     return room ?? fail('chat_not_found', `no room ${action.chatId}`);
   }
 
   async function contactOf(id: string | null): Promise<ContactInterface | PerformResult> {
     if (!id) return fail('person_required', 'this action needs a person');
-    const contact = await bot.Contact.find({ id });
+    const contact = await bot!.Contact.find({ id });
     return contact ?? fail('person_not_found', `no contact ${id}`);
   }
 
@@ -100,7 +110,7 @@ export function createWechatyAdapter(connector: ConnectorRow, config: WechatyCon
 
   /** A thrown puppet error: a send may have gone out (ambiguous); the rest are safe to repeat. */
   async function attempt(repeatable: boolean, run: () => Promise<unknown>): Promise<PerformResult> {
-    if (!bot.isLoggedIn) return { ok: false, failure: 'retry', code: 'wechaty_not_logged_in', message: 'the puppet is not logged in', retryAfterMs: MINUTE };
+    if (!bot?.isLoggedIn) return { ok: false, failure: 'retry', code: 'wechaty_not_logged_in', message: 'the puppet is not logged in', retryAfterMs: MINUTE };
     try {
       await run();
       return { ok: true };
@@ -118,7 +128,7 @@ export function createWechatyAdapter(connector: ConnectorRow, config: WechatyCon
       if (action.chatId) {
         const room = await roomOf(action);
         if (isResult(room)) return room;
-        const mentioned = (await Promise.all((message.mentions ?? []).map((id) => bot.Contact.find({ id })))).filter((c): c is ContactInterface => c !== undefined);
+        const mentioned = (await Promise.all((message.mentions ?? []).map((id) => bot!.Contact.find({ id })))).filter((c): c is ContactInterface => c !== undefined);
         // https://wechaty.js.org/docs/api/room#roomsaytextormessageorurlormp-mentionlist--promise
         return attempt(false, () => room.say(text, ...mentioned));
       }
@@ -171,11 +181,14 @@ export function createWechatyAdapter(connector: ConnectorRow, config: WechatyCon
 
   return {
     platform: 'wechaty',
-    peer,
+    get peer() {
+      return peer;
+    },
     capabilities,
     async perform(action) {
       const operation = operations[action.kind];
       if (!operation) return fail('capability_missing', `WeChat cannot ${action.kind}`);
+      if (!bot?.isLoggedIn) return { ok: false, failure: 'retry', code: 'wechaty_not_logged_in', message: 'the puppet is not logged in', retryAfterMs: MINUTE };
       try {
         return await operation(action);
       } catch (error) {
@@ -184,7 +197,12 @@ export function createWechatyAdapter(connector: ConnectorRow, config: WechatyCon
     },
     /** Starts the puppet once; later calls wait for that start. */
     start() {
-      starting ??= bot.start().catch((error: unknown) => {
+      starting ??= load()
+        .then(async (built) => {
+          bot = built;
+          await built.start();
+        })
+        .catch((error: unknown) => {
         health = { state: 'failing', detail: `the puppet did not start: ${error instanceof Error ? error.message : String(error)}`, since: clock.now() };
         log.error({ err: error }, 'Wechaty did not start');
       });
@@ -197,7 +215,7 @@ export function createWechatyAdapter(connector: ConnectorRow, config: WechatyCon
     async close() {
       await starting;
       await Promise.all([...inFlight]);
-      await bot.stop().catch(() => undefined);
+      await bot?.stop().catch(() => undefined);
     },
   };
 }

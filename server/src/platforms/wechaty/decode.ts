@@ -1,11 +1,13 @@
-import * as PUPPET from 'wechaty-puppet';
-import type { Contact as ContactInterface, Friendship as FriendshipInterface, Message as MessageInterface, Room as RoomInterface } from 'wechaty';
+import type { Contact as ContactInterface, Friendship as FriendshipInterface, Message as MessageInterface, Room as RoomInterface, types as WechatyTypes } from 'wechaty';
 import type { PersonRef, PlatformEventBody } from '../platform.js';
 import { WECHATY_ACCOUNT_EXTERNAL_ID } from './schema.js';
 
 // Wechaty events → normalised events (https://wechaty.js.org/docs/api/wechaty#events).
 // Puppets differ in the ids and times they give: ids are the puppet's
 // contact/room ids; times are when the event reached us (on the Clock).
+// `types` is Wechaty's enum module, handed in by the adapter that loaded Wechaty.
+
+type Types = typeof WechatyTypes;
 
 export function personOf(contact: ContactInterface): PersonRef {
   const name = contact.name().slice(0, 128);
@@ -32,12 +34,12 @@ export function roomRenamed(room: RoomInterface, topic: string): PlatformEventBo
 }
 
 /** Text messages (and links, as their text); our own messages echo back and are skipped. */
-export async function messageReceived(message: MessageInterface): Promise<PlatformEventBody[]> {
+export async function messageReceived(message: MessageInterface, types: Types): Promise<PlatformEventBody[]> {
   if (message.self()) return [];
   const talker = message.talker();
   const room = message.room();
   const type = message.type();
-  if (type !== PUPPET.types.Message.Text && type !== PUPPET.types.Message.Url) return [];
+  if (type !== types.Message.Text && type !== types.Message.Url) return [];
   const text = message.text().slice(0, 4096);
   if (!text) return [];
   const mentions = room ? (await message.mentionList()).map((c) => c.id).filter((id) => id !== talker.id) : [];
@@ -47,13 +49,13 @@ export async function messageReceived(message: MessageInterface): Promise<Platfo
     : [{ type: 'message', accountExternalId: WECHATY_ACCOUNT_EXTERNAL_ID, person: personOf(talker), messageId: message.id, message: content }];
 }
 
-export function friendshipChanged(friendship: FriendshipInterface): PlatformEventBody[] {
+export function friendshipChanged(friendship: FriendshipInterface, types: Types): PlatformEventBody[] {
   const person = personOf(friendship.contact());
   const hello = friendship.hello().slice(0, 256);
   switch (friendship.type()) {
-    case PUPPET.types.Friendship.Receive:
+    case types.Friendship.Receive:
       return [{ type: 'friend.requested', accountExternalId: WECHATY_ACCOUNT_EXTERNAL_ID, person, ...(hello ? { state: hello } : {}) }];
-    case PUPPET.types.Friendship.Confirm:
+    case types.Friendship.Confirm:
       return [{ type: 'friend.added', accountExternalId: WECHATY_ACCOUNT_EXTERNAL_ID, person }];
     default:
       return [];
