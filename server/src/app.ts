@@ -20,6 +20,8 @@ import { connectorRoutes, createConnectorService, RelayConfigSchema, type Connec
 import { createRelayAdapter } from './platforms/relay/adapter.js';
 import { createSimulatorAdapter, createSimulatorService, simulatorRoutes, type SimulatorService } from './platforms/simulator/index.js';
 import { createWecomPlatform, firstReconcile, reconcileJob } from './platforms/wecom/index.js';
+import { createTelegramConnectors, telegramRoutes } from './platforms/telegram/index.js';
+import { createWechatyConnectors } from './platforms/wechaty/index.js';
 import { createGroupService, groupHandlers, groupRoutes, retentionJob, type GroupService } from './modules/groups/index.js';
 import { createMemberService, memberHandlers, memberRoutes, type MemberService } from './modules/members/index.js';
 import { createMessageService, messageRoutes, type MessageService } from './modules/messages/index.js';
@@ -101,11 +103,17 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   members = createMemberService({ db, clock, audit, erasers: [groups.erasePerson] });
 
   let pipelineRef: Pipeline | null = null;
+  // Platform traffic arrives outside any request of ours: wake the engine for what the handlers queued.
+  const ingestFromPlatform = async (workspaceId: string, events: Parameters<Pipeline['ingest']>[1]) => {
+    const outcomes = await pipelineRef!.ingest(workspaceId, events);
+    engine.kick();
+    return outcomes;
+  };
   const wecom = createWecomPlatform({
     clock,
     logger,
     publicUrl: config.publicUrl,
-    ingest: (workspaceId, events) => pipelineRef!.ingest(workspaceId, events),
+    ingest: ingestFromPlatform,
     async currentMembers(workspaceId, connectorId, chatId) {
       const group = await groups.findByChat(workspaceId, connectorId, chatId);
       if (!group) return null;
@@ -117,6 +125,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       return ids;
     },
   });
+  const telegram = createTelegramConnectors({ clock, logger, publicUrl: config.publicUrl, ingest: ingestFromPlatform });
+  const wechaty = createWechatyConnectors({ clock, logger, ingest: ingestFromPlatform });
   const connectors = createConnectorService({
     db,
     clock,
@@ -137,6 +147,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
         jobs.schedule(db, row.workspace_id, firstReconcile(row.id, clock.now())).catch((error: unknown) => logger.error({ err: error, connectorId: row.id }, 'could not schedule wecom reconciliation'));
         return adapter;
       },
+      telegram: telegram.factory,
+      wechaty: wechaty.factory,
     },
   });
 
@@ -247,6 +259,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   await http.register(messageRoutes(messages));
   await http.register(simulatorRoutes(simulator, clock));
   await http.register(wecom.routes());
+  await http.register(telegramRoutes(telegram));
   await http.ready();
 
   return {

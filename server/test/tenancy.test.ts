@@ -27,6 +27,8 @@ const ID_ROUTE_BODIES: Record<string, unknown> = {
   'PATCH /api/v1/groups/{id}': { tags: ['x'] },
   'POST /api/v1/connectors/{id}/accounts': { externalId: 'e2', name: 'n' },
   'POST /api/v1/wecom/connectors/{id}/reconcile': {},
+  'POST /api/v1/telegram/{connectorId}/invite-links': { chatId: '-1001', name: 'n' },
+  'POST /api/v1/telegram/{connectorId}/webhook': { update_id: 1 },
 };
 
 /** Ids the server makes: a short prefix and random url-safe text (see src/kernel/ids.ts). */

@@ -195,15 +195,18 @@ export function supportsAction(capabilities: Capabilities, kind: ActionKind): bo
   }
 }
 
+/** How a connector is doing, as the console shows it; `failing` carries the last platform error. */
+export type AdapterHealth = { state: 'ok' | 'starting' | 'failing'; detail?: string | undefined; since?: number | undefined };
+
 export interface PlatformAdapter {
   readonly platform: string;
   readonly capabilities: Capabilities;
   perform(action: PlatformAction): Promise<PerformResult>;
+  /** Present when the adapter can tell: a revoked token, an unreachable puppet, a webhook that could not be set. */
+  health?(): AdapterHealth;
   /** Present only when capabilities.listSent: action ids the platform shows as delivered among `actionIds`. */
   listSent?(actionIds: string[]): Promise<Set<string>>;
   /** What the operator pastes into the platform's settings (callback URL…), when the adapter needs it. */
   readonly setup?: Readonly<Record<string, string>>;
-  /** Token or API failures make the connector unhealthy; absent means healthy while running. */
-  health?(): { state: 'ok' | 'failing'; detail?: string };
   close?(): Promise<void>;
 }

@@ -5,8 +5,7 @@ import { isUniqueViolation } from '../../kernel/db/db.js';
 import type { Principal } from '../../kernel/http/principal.js';
 import type { PlatformAdapter } from '../platform.js';
 import { connectorErrors } from './errors.js';
-import { WecomConfigSchema } from '../wecom/schema.js';
-import { RelayConfigSchema, type Account, type Connector, type ConnectorCreate, type SimProfile } from './schema.js';
+import { connectorSetup, type Account, type Connector, type ConnectorCreate, type SimProfile } from './schema.js';
 import * as store from './store.js';
 
 // Connectors (one WeCom app, one bot…) and their sending accounts. The service
@@ -32,6 +31,7 @@ export function createConnectorService(deps: { db: Db; clock: Clock; sealer: Sea
 
   function toConnector(row: ConnectorRow): Connector {
     const adapter = adapters.get(row.id);
+    const health = adapter?.health?.();
     return {
       id: row.id,
       platform: row.platform,
@@ -40,8 +40,8 @@ export function createConnectorService(deps: { db: Db; clock: Clock; sealer: Sea
       state: row.state,
       createdAt: row.created_at,
       capabilities: adapter ? (adapter.capabilities as unknown as Record<string, unknown>) : {},
-      health: adapter ? (adapter.health?.().state ?? 'ok') : 'not_running',
-      ...(adapter?.health?.().detail ? { healthDetail: adapter.health().detail } : {}),
+      health: adapter ? (health?.state ?? 'ok') : 'not_running',
+      healthDetail: health?.detail ?? null,
       ...(adapter?.setup ? { setup: { ...adapter.setup } } : {}),
     };
   }
@@ -78,30 +78,22 @@ export function createConnectorService(deps: { db: Db; clock: Clock; sealer: Sea
 
     async create(principal: Principal, input: ConnectorCreate): Promise<Connector> {
       if (input.platform === 'simulator') return toConnector(await createSimulator(principal.workspaceId, input.profile, input.name, principal.actor));
-      if (input.platform === 'wecom') {
-        // The app itself is the default sender: group sends go out as the group owner, direct ones as the customer's staff contact.
-        const config = WecomConfigSchema.parse(input.config);
-        const row = await db.transaction().execute(async (trx) => {
-          const created = await store.insertConnector(trx, principal.workspaceId, { platform: 'wecom', name: input.name, profile: null, config: sealer.seal(JSON.stringify(config)), state: 'active', created_at: clock.now() });
-          await store.insertAccount(trx, principal.workspaceId, { connectorId: created.id, externalId: 'app', name: input.name, kind: 'bot', isDefault: true, now: clock.now() });
-          return created;
+      const { config, account, audit } = connectorSetup(input);
+      // The connector and its default sending account exist together or not at all.
+      const row = await db.transaction().execute(async (trx) => {
+        const created = await store.insertConnector(trx, principal.workspaceId, {
+          platform: input.platform,
+          name: input.name,
+          profile: null,
+          config: sealer.seal(JSON.stringify(config)),
+          state: 'active',
+          created_at: clock.now(),
         });
-        startAdapter(row);
-        await deps.audit(principal.workspaceId, principal.actor, 'connector.create', row.id, { platform: 'wecom', corpId: config.corpId, agentId: config.agentId });
-        return toConnector(row);
-      }
-      const config = RelayConfigSchema.parse(input.config);
-      const row = await store.insertConnector(db, principal.workspaceId, {
-        platform: 'relay',
-        name: input.name,
-        profile: null,
-        config: sealer.seal(JSON.stringify(config)),
-        state: 'active',
-        created_at: clock.now(),
+        await store.insertAccount(trx, principal.workspaceId, { connectorId: created.id, externalId: account.externalId, name: account.name, kind: 'bot', isDefault: true, now: clock.now() });
+        return created;
       });
-      await store.insertAccount(db, principal.workspaceId, { connectorId: row.id, externalId: 'relay', name: input.name, kind: 'bot', isDefault: true, now: clock.now() });
       startAdapter(row);
-      await deps.audit(principal.workspaceId, principal.actor, 'connector.create', row.id, { platform: 'relay', url: config.url });
+      await deps.audit(principal.workspaceId, principal.actor, 'connector.create', row.id, audit);
       return toConnector(row);
     },
 
