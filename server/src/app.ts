@@ -20,7 +20,8 @@ import { connectorRoutes, createConnectorService, RelayConfigSchema, type Connec
 import { createRelayAdapter } from './platforms/relay/adapter.js';
 import { createSimulatorAdapter, createSimulatorService, simulatorRoutes, type SimulatorService } from './platforms/simulator/index.js';
 import { createGroupService, groupHandlers, groupRoutes, retentionJob, type GroupService } from './modules/groups/index.js';
-import { createMemberService, memberHandlers, memberRoutes, type MemberService } from './modules/members/index.js';
+import { blacklistRoutes, createBlacklistService, createMemberService, memberHandlers, memberRoutes, type MemberService } from './modules/members/index.js';
+import { createGuardService, guardHandlers, guardRoutes, welcomeJob } from './modules/guard/index.js';
 import { createMessageService, messageRoutes, type MessageService } from './modules/messages/index.js';
 import { createTaskService, taskRoutes, type TaskService } from './modules/tasks/index.js';
 import { createWorkspaceService, workspaceRoutes, type WorkspaceService } from './modules/workspace/index.js';
@@ -96,6 +97,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   const groups = createGroupService({ db, clock, audit });
   const members = createMemberService({ db, clock, audit, erasers: [groups.erasePerson] });
 
+  const blacklist = createBlacklistService({ db, clock, audit });
+
   let pipelineRef: Pipeline | null = null;
   const connectors = createConnectorService({
     db,
@@ -115,6 +118,15 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     },
   });
 
+  const capabilitiesOf = (connectorId: string) => connectors.adapterFor(connectorId)?.capabilities;
+  const guard = createGuardService({
+    db,
+    clock,
+    audit,
+    capabilitiesOf,
+    blacklistedCount: async (workspaceId) => (await blacklist.list(workspaceId, { state: 'active', limit: 500 })).length,
+  });
+
   const jobs = createJobRunner({
     db,
     clock,
@@ -127,6 +139,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
         },
         redactOlderThan: groups.redactOlderThan,
       }),
+      welcomeJob({ guard, capabilitiesOf }),
       ...(options.jobs ?? []),
     ],
   });
@@ -158,7 +171,12 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     db,
     clock,
     logger,
-    handlers: [...memberHandlers(members), ...groupHandlers(), ...(options.handlers ?? [])],
+    handlers: [
+      ...memberHandlers(members),
+      ...groupHandlers(),
+      ...guardHandlers({ guard, capabilitiesOf, raiseTask: tasks.raise, isBlacklisted: blacklist.isBlacklisted, blacklist: blacklist.add, schedule: jobs.schedule }),
+      ...(options.handlers ?? []),
+    ],
     onIngested: (type, outcome) => metrics?.eventIngested(type, outcome),
   });
   pipelineRef = pipeline;
@@ -215,6 +233,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   await http.register(groupRoutes(groups));
   await http.register(messageRoutes(messages));
   await http.register(simulatorRoutes(simulator, clock));
+  await http.register(guardRoutes(guard));
+  await http.register(blacklistRoutes(blacklist));
   await http.ready();
 
   return {
