@@ -404,6 +404,7 @@ export interface GuardMemberRow {
   role: string;
   first_joined_at: number;
   joined_at: number;
+  join_order: string;
   welcome_rule_id: string | null;
   welcome_due_at: number | null;
 }

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Db, GuardMemberRow, GuardRuleRow, GuardViolationRow, GuardWordListRow } from '../../database.js';
-import { newId } from '../../kernel/ids.js';
+import { newId, newSortableId } from '../../kernel/ids.js';
 import { fromJson, toJson } from '../../kernel/json.js';
 import { DEFAULT_POLICY, type Exemption, type Hit, type Policy, type Rule, type RuleKind, type Scope, type Violation, type WordCategory, type WordList } from './schema.js';
 
@@ -218,7 +218,7 @@ export async function recordJoin(db: Db, workspaceId: string, m: { groupId: stri
   if (existing) {
     await db
       .updateTable('guard_members')
-      .set({ joined_at: m.at, role: m.role, name: m.name ?? existing.name, external_id: m.externalId })
+      .set({ joined_at: m.at, join_order: newSortableId('j', m.at), role: m.role, name: m.name ?? existing.name, external_id: m.externalId })
       .where('workspace_id', '=', workspaceId)
       .where('group_id', '=', m.groupId)
       .where('person_id', '=', m.personId)
@@ -227,7 +227,7 @@ export async function recordJoin(db: Db, workspaceId: string, m: { groupId: stri
   }
   await db
     .insertInto('guard_members')
-    .values({ workspace_id: workspaceId, group_id: m.groupId, person_id: m.personId, external_id: m.externalId, name: m.name, role: m.role, first_joined_at: m.at, joined_at: m.at, welcome_rule_id: null, welcome_due_at: null })
+    .values({ workspace_id: workspaceId, group_id: m.groupId, person_id: m.personId, external_id: m.externalId, name: m.name, role: m.role, first_joined_at: m.at, joined_at: m.at, join_order: newSortableId('j', m.at), welcome_rule_id: null, welcome_due_at: null })
     .onConflict((oc) => oc.columns(['workspace_id', 'group_id', 'person_id']).doNothing())
     .execute();
   return { rejoin: false };
@@ -265,8 +265,7 @@ export async function takeBurst(db: Db, workspaceId: string, groupId: string, ru
     .where('group_id', '=', groupId)
     .where('welcome_rule_id', '=', ruleId)
     .where('welcome_due_at', '=', due)
-    .orderBy('joined_at')
-    .orderBy('person_id')
+    .orderBy('join_order')
     .execute();
   await db
     .updateTable('guard_members')
@@ -351,7 +350,7 @@ export async function insertViolation(
   workspaceId: string,
   v: { personId: string; groupId: string | null; eventId: string; hit: Hit; evidence: Record<string, unknown>; offenceNo: number; at: number },
 ): Promise<string | null> {
-  const id = newId('gdv');
+  const id = newSortableId('gdv', v.at);
   const inserted = await db
     .insertInto('guard_violations')
     .values({

@@ -112,6 +112,8 @@ export async function up(db: Db): Promise<void> {
     .addColumn('role', 'text', (c) => c.notNull())
     .addColumn('first_joined_at', 'bigint', (c) => c.notNull())
     .addColumn('joined_at', 'bigint', (c) => c.notNull())
+    // Sorts joins of the same millisecond in arrival order (names in a welcome).
+    .addColumn('join_order', 'text', (c) => c.notNull())
     .addColumn('welcome_rule_id', 'text')
     .addColumn('welcome_due_at', 'bigint')
     .addPrimaryKeyConstraint('guard_members_pk', ['workspace_id', 'group_id', 'person_id'])
