@@ -1,10 +1,10 @@
 import { defineErrors } from '../../kernel/errors.js';
 
 export const guardErrors = defineErrors({
-  ruleNotFound: { code: 'guard_rule_not_found', status: 404, zh: '找不到该规则', en: 'No such rule' },
-  wordListNotFound: { code: 'guard_word_list_not_found', status: 404, zh: '找不到该词库', en: 'No such word list' },
-  violationNotFound: { code: 'guard_violation_not_found', status: 404, zh: '找不到该违规记录', en: 'No such violation' },
-  groupNotFound: { code: 'guard_group_not_found', status: 404, zh: '找不到该社群', en: 'No such group' },
+  ruleNotFound: { code: 'rule_not_found', status: 404, zh: '找不到该规则', en: 'No such rule' },
+  wordListNotFound: { code: 'wordlist_not_found', status: 404, zh: '找不到该词库', en: 'No such word list' },
+  violationNotFound: { code: 'violation_not_found', status: 404, zh: '找不到该违规记录', en: 'No such violation' },
+  groupNotFound: { code: 'group_not_found', status: 404, zh: '找不到该社群', en: 'No such group' },
   badConfig: { code: 'guard_rule_invalid', status: 400, zh: '规则配置不合法', en: 'The rule configuration is not valid' },
   unsafeRegex: { code: 'guard_regex_unsafe', status: 400, zh: '正则表达式不合法或可能导致灾难性回溯', en: 'The regular expression is invalid or could backtrack catastrophically' },
   badImport: { code: 'guard_import_invalid', status: 400, zh: '导入内容有错误行，未导入任何词', en: 'The import has bad lines; nothing was imported' },

@@ -125,6 +125,13 @@ export function createGuardService(deps: GuardDeps) {
     });
   }
 
+  /** A scope may only name groups of the workspace. */
+  async function checkScope(on: Db, workspaceId: string, scope: { groupIds: string[] } | undefined): Promise<void> {
+    for (const groupId of scope?.groupIds ?? []) {
+      if (!(await findGroupOn(on, workspaceId, groupId))) throw guardErrors.badConfig([{ path: 'scope.groupIds', message: `no group ${groupId} in this workspace` }]);
+    }
+  }
+
   async function ruleOrThrow(on: Db, workspaceId: string, id: string) {
     const row = await store.findRule(on, workspaceId, id);
     if (!row) throw guardErrors.ruleNotFound();
@@ -167,14 +174,16 @@ export function createGuardService(deps: GuardDeps) {
     },
     async createRule(principal: Principal, input: RuleInput): Promise<Rule> {
       const config = parseConfig(input.kind, input.config);
-      return edit(principal, 'guard.rule.create', null, { kind: input.kind, name: input.name }, async (trx, now) =>
-        store.toRule(await store.insertRule(trx, principal.workspaceId, { ...input, config }, now)),
-      );
+      return edit(principal, 'guard.rule.create', null, { kind: input.kind, name: input.name }, async (trx, now) => {
+        await checkScope(trx, principal.workspaceId, input.scope);
+        return store.toRule(await store.insertRule(trx, principal.workspaceId, { ...input, config }, now));
+      });
     },
     async updateRule(principal: Principal, id: string, patch: RulePatch): Promise<Rule> {
       return edit(principal, 'guard.rule.update', id, patch, async (trx, now) => {
         const row = await ruleOrThrow(trx, principal.workspaceId, id);
         const config = patch.config !== undefined ? parseConfig(row.kind as Rule['kind'], patch.config) : undefined;
+        await checkScope(trx, principal.workspaceId, patch.scope);
         await store.updateRule(trx, principal.workspaceId, id, {
           ...(patch.name !== undefined && { name: patch.name }),
           ...(patch.enabled !== undefined && { enabled: patch.enabled ? 1 : 0 }),
