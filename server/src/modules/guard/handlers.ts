@@ -227,7 +227,7 @@ export function guardHandlers(deps: GuardHandlerDeps): EventHandler[] {
         const { db, workspaceId, now } = ctx;
         const book = await guard.loadBook(db, workspaceId);
         if (book.empty) return;
-        const group = await guard.groupFacts(db, workspaceId, ctx.refs.groupId);
+        const group = await guard.chatFacts(db, workspaceId, ctx.event.connectorId, body.chatId);
         if (!group) return;
         const member = await store.findMember(db, workspaceId, group.id, ctx.refs.personId);
         const exempt = book.exemptions.has(ctx.refs.personId) || (member !== undefined && STAFF_ROLES.has(member.role));

@@ -99,22 +99,58 @@ export function buildMatcher(input: readonly string[], options: { variants?: Var
   }
   const n = trie.children.length;
 
-  // 2. Double array: place each state's children at base + symbol, first fit.
+  // 2. Double array: place each state's children at base + symbol, first fit
+  //    over a linked list of free slots (so placing skips occupied runs at once).
   let capacity = Math.max(1024, n * 2 + alphabetSize + 1);
-  const baseOfState = new Int32Array(n);
   let check = new Int32Array(capacity).fill(-1);
+  let nextFree = new Int32Array(capacity);
+  let prevFree = new Int32Array(capacity);
+  const baseOfState = new Int32Array(n);
   const slotOf = new Int32Array(n); // trie state → double-array slot
-  slotOf[0] = 0;
+  // Free list over slots 1..capacity-1, with slot 0 (the root) as its sentinel head.
+  const linkFree = (from: number, to: number) => {
+    for (let i = from; i < to; i++) {
+      nextFree[i] = i + 1 < to ? i + 1 : 0;
+      prevFree[i] = i - 1 >= from ? i - 1 : 0;
+    }
+  };
+  linkFree(1, capacity);
+  nextFree[0] = 1;
+  prevFree[0] = capacity - 1;
   check[0] = 0;
-  let firstFree = 1;
   const ensure = (size: number) => {
     if (size <= capacity) return;
     let next = capacity;
     while (next < size) next *= 2;
-    const grown = new Int32Array(next).fill(-1);
-    grown.set(check);
-    check = grown;
+    const grownCheck = new Int32Array(next).fill(-1);
+    grownCheck.set(check);
+    const grownNext = new Int32Array(next);
+    grownNext.set(nextFree);
+    const grownPrev = new Int32Array(next);
+    grownPrev.set(prevFree);
+    const tail = grownPrev[0]!;
+    check = grownCheck;
+    nextFree = grownNext;
+    prevFree = grownPrev;
+    linkFree(capacity, next);
+    // Append the new slots to the end of the free list.
+    if (tail === 0) {
+      nextFree[0] = capacity;
+      prevFree[capacity] = 0;
+    } else {
+      nextFree[tail] = capacity;
+      prevFree[capacity] = tail;
+    }
+    prevFree[0] = next - 1;
+    nextFree[next - 1] = 0;
     capacity = next;
+  };
+  const occupy = (slot: number, parent: number) => {
+    check[slot] = parent;
+    const p = prevFree[slot]!;
+    const q = nextFree[slot]!;
+    nextFree[p] = q;
+    prevFree[q] = p;
   };
   const order: number[] = [0];
   for (let head = 0; head < order.length; head++) {
@@ -123,24 +159,34 @@ export function buildMatcher(input: readonly string[], options: { variants?: Var
     if (children.size === 0) continue;
     const symbols = [...children.keys()].sort((x, y) => x - y);
     const low = symbols[0]!;
-    while (firstFree < capacity && check[firstFree] !== -1) firstFree++;
-    let b = Math.max(1, firstFree - low);
-    for (;;) {
-      ensure(b + symbols[symbols.length - 1]! + 1);
+    const high = symbols[symbols.length - 1]!;
+    let b = -1;
+    for (let free = nextFree[0]!; ; free = nextFree[free]!) {
+      if (free === 0) {
+        // No free slot fits: grow, and place right after the old end.
+        const start = capacity;
+        ensure(capacity + high + 1);
+        free = start;
+      }
+      const candidate = free - low;
+      if (candidate < 1) continue;
+      ensure(candidate + high + 1);
       let fits = true;
-      for (const sym of symbols) {
-        if (check[b + sym] !== -1) {
+      for (let k = 1; k < symbols.length; k++) {
+        if (check[candidate + symbols[k]!] !== -1) {
           fits = false;
           break;
         }
       }
-      if (fits) break;
-      b++;
+      if (fits) {
+        b = candidate;
+        break;
+      }
     }
     baseOfState[state] = b;
     for (const sym of symbols) {
       const child = children.get(sym)!;
-      check[b + sym] = slotOf[state]!;
+      occupy(b + sym, slotOf[state]!);
       slotOf[child] = b + sym;
       order.push(child);
     }

@@ -5,7 +5,7 @@ import { DAY } from '../../kernel/time.js';
 import type { Message } from '../../platforms/message.js';
 import type { Capabilities } from '../../platforms/platform.js';
 import { supportsAction } from '../../platforms/platform.js';
-import { findGroupOn } from '../groups/index.js';
+import { findGroupOn, findGroupRowOn } from '../groups/index.js';
 import { compileBook, isInScope, matchReply, policyFor, staticBehaviourHit, textOf, wordHits, type Book, type GroupFacts } from './book.js';
 import { guardErrors } from './errors.js';
 import { normalise } from './normalise.js';
@@ -115,6 +115,12 @@ export function createGuardService(deps: GuardDeps) {
     return group ? { id: group.id, name: group.name, type: group.type, tags: group.tags, connectorId: group.connectorId, chatId: group.chatId, memberCount: group.memberCount } : undefined;
   }
 
+  /** The group a message was said in, without its member count (the hot path needs scope facts only). */
+  async function chatFacts(on: Db, workspaceId: string, connectorId: string, chatId: string): Promise<GroupFacts | undefined> {
+    const row = await findGroupRowOn(on, workspaceId, connectorId, chatId);
+    return row ? { id: row.id, name: row.name, type: row.type, tags: JSON.parse(row.tags) as string[], connectorId: row.connector_id, chatId: row.chat_id, memberCount: 0 } : undefined;
+  }
+
   /** Every edit: in one transaction with the revision bump and the audit line. */
   async function edit<T>(principal: Principal, action: string, target: string | null, detail: unknown, work: (trx: Db, now: number) => Promise<T>): Promise<T> {
     return db.transaction().execute(async (trx) => {
@@ -163,6 +169,7 @@ export function createGuardService(deps: GuardDeps) {
   return {
     loadBook,
     groupFacts,
+    chatFacts,
     ladderCapable,
 
     // ── rules ──
