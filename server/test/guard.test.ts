@@ -147,6 +147,23 @@ for (const dialect of await testDialects()) {
       await say(group.chatId, 'ex-p', '加微信');
       expect((await t.api('GET', '/api/v1/guard/violations?limit=1')).body.items[0].offenceNo).toBe(1);
       expect((await t.api('POST', `/api/v1/guard/violations/${first.id}/pardon`)).status).toBe(409);
+      // Offences decay: 31 days later the next one is a first offence again.
+      await say(group.chatId, 'ex-p', '加微信');
+      expect((await t.api('GET', '/api/v1/guard/violations?limit=1')).body.items[0].offenceNo).toBe(2);
+      await t.api('POST', '/api/v1/sim/clock', { advanceMs: 31 * 86_400_000 });
+      await say(group.chatId, 'ex-p', '加微信');
+      expect((await t.api('GET', '/api/v1/guard/violations?limit=1')).body.items[0].offenceNo).toBe(1);
+    });
+
+    it('the same text in several groups within the window is a spam wave; @all from a member is misuse', async () => {
+      const groups = [];
+      for (let i = 0; i < 3; i++) groups.push((await t.api('POST', '/api/v1/sim/groups', { name: `波次${i}`, type: 'traffic' })).body);
+      await t.api('POST', '/api/v1/guard/rules', { kind: 'behaviour', name: '刷屏波次', scope: { groupTypes: ['traffic'] }, config: { check: 'spam_wave', count: 3, windowMs: 60_000 } });
+      await t.api('POST', '/api/v1/guard/rules', { kind: 'behaviour', name: '@所有人', scope: { groupTypes: ['traffic'] }, config: { check: 'mention_all' } });
+      for (const [i, g] of groups.entries()) await say(g.chatId, `wave-${i}`, '限时特价 快来看看');
+      await t.api('POST', '/api/v1/sim/events', { events: [{ type: 'message', chatId: groups[0].chatId, personId: 'all-1', message: { type: 'text', text: '大家看这里', mentionAll: true } }] });
+      const violations = (await t.api('GET', '/api/v1/guard/violations?limit=2')).body.items as { category: string; evidence: { personExternalId: string } }[];
+      expect(violations.map((v) => [v.category, v.evidence.personExternalId])).toEqual([['mention_all', 'all-1'], ['spam_wave', 'wave-2']]);
     });
 
     it('behaviour rules: links from new members, QR codes, phone numbers and floods are offences', async () => {
@@ -201,6 +218,9 @@ for (const dialect of await testDialects()) {
       expect(await transcript(group.chatId)).toEqual([]);
       await say(group.chatId, 'r-1', '订单 654321 呢');
       expect((await transcript(group.chatId)).map((i) => i.text)).toEqual(['请私聊客服查询订单']);
+      const welcome = (await t.api('GET', '/api/v1/guard/rules?kind=welcome')).body.items[0];
+      const preview = await t.api('POST', `/api/v1/guard/rules/${welcome.id}/preview`, { nicknames: ['阿一', '阿二', '阿三', '阿四'] });
+      expect(preview.body.messages[0]).toEqual({ type: 'text', text: '欢迎 @阿一 @阿二 @阿三 等 1 人 加入示例群！', mentions: ['sample-1', 'sample-2', 'sample-3'] });
       const stats = (await t.api('GET', '/api/v1/guard/stats')).body;
       expect(stats.violations.total).toBeGreaterThan(0);
       expect(stats.wordLists.find((l: { name: string }) => l.name === '广告').hits).toBeGreaterThan(0);
