@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
@@ -26,7 +26,8 @@ const require = createRequire(join(here, '..', 'server', 'package.json'));
 const MESSAGES = Number(process.env.GUARD_BENCH_MESSAGES ?? 1_000_000);
 const WORDS = Number(process.env.GUARD_BENCH_WORDS ?? 20_000);
 const NAIVE_SAMPLE = 5_000;
-const REFERENCE_FILE = join(here, 'results', '.guard-matcher-reference.json');
+const PASSES = Number(process.env.GUARD_BENCH_PASSES ?? 3);
+const REFERENCE_FILE = join(tmpdir(), 'qunyun-guard-matcher-reference.json');
 
 type Scanner = { build(words: string[]): void; scan(text: string): string[] };
 
@@ -94,8 +95,7 @@ function child(name: string, mode: 'raw' | 'normalised'): void {
 
   let scan: (text: string) => number[];
   let buildMs: number;
-  let normaliseMs = 0;
-  let inputs = texts;
+  const normalisedInput = name !== 'qunyun' && mode === 'normalised';
   if (name === 'qunyun') {
     const t0 = performance.now();
     const matcher = buildMatcher(words, { variants: DEFAULT_VARIANTS });
@@ -108,24 +108,30 @@ function child(name: string, mode: 'raw' | 'normalised'): void {
     peer.build(words);
     buildMs = performance.now() - t0;
     scan = (t) => peer.scan(t).map((w) => index.get(w) ?? -1);
-    if (mode === 'normalised') {
-      normalise('warm up');
-      const n0 = performance.now();
-      inputs = texts.map(normalise);
-      normaliseMs = performance.now() - n0;
-    }
   }
-  for (let i = 0; i < Math.min(20_000, inputs.length); i++) scan(inputs[i]!); // warm up
-  const found: number[][] = new Array(inputs.length);
-  const s0 = performance.now();
-  for (let i = 0; i < inputs.length; i++) found[i] = scan(inputs[i]!);
-  const scanMs = performance.now() - s0;
+  for (let i = 0; i < Math.min(20_000, texts.length); i++) scan(normalisedInput ? normalise(texts[i]!) : texts[i]!); // warm up
+  // Best of PASSES passes: the machine is shared, the best pass is the least disturbed.
+  let found: number[][] = [];
+  let bestMs = Infinity;
+  let bestScanMs = Infinity;
+  for (let pass = 0; pass < PASSES; pass++) {
+    const n0 = performance.now();
+    const inputs = normalisedInput ? texts.map(normalise) : texts;
+    const normaliseMs = performance.now() - n0;
+    const results: number[][] = new Array(inputs.length);
+    const s0 = performance.now();
+    for (let i = 0; i < inputs.length; i++) results[i] = scan(inputs[i]!);
+    const scanMs = performance.now() - s0;
+    bestMs = Math.min(bestMs, normaliseMs + scanMs);
+    bestScanMs = Math.min(bestScanMs, scanMs);
+    found = results;
+  }
   const rssAfter = process.memoryUsage().rss;
 
   let misses = 0;
   let extras = 0;
   let pairs = 0;
-  for (let i = 0; i < inputs.length; i++) {
+  for (let i = 0; i < texts.length; i++) {
     const got = new Set(found[i]);
     for (const w of reference[i]!) {
       pairs++;
@@ -135,15 +141,14 @@ function child(name: string, mode: 'raw' | 'normalised'): void {
     for (const w of got) if (!want.has(w)) extras++;
   }
   const chars = texts.reduce((s, t) => s + t.length, 0);
-  const totalMs = scanMs + normaliseMs;
   console.log(
     JSON.stringify({
       library: name,
       mode: name === 'qunyun' ? 'normalised (fused)' : mode,
-      messages: inputs.length,
-      msgsPerSec: Math.round(inputs.length / (totalMs / 1000)),
-      charsPerSec: Math.round(chars / (totalMs / 1000)),
-      scanOnlyMsgsPerSec: Math.round(inputs.length / (scanMs / 1000)),
+      messages: texts.length,
+      msgsPerSec: Math.round(texts.length / (bestMs / 1000)),
+      charsPerSec: Math.round(chars / (bestMs / 1000)),
+      scanOnlyMsgsPerSec: Math.round(texts.length / (bestScanMs / 1000)),
       buildMs: Math.round(buildMs),
       rssMb: Math.round(rssAfter / 1e5) / 10,
       referencePairs: pairs,
@@ -187,6 +192,7 @@ function main(): void {
     oursMisses: ours.misses,
   };
   const notes =
+    `Best of ${PASSES} passes per library; load average at the end ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} shared cores. ` +
     'Peers in "normalised" mode are timed on normalise + scan (ours fuses both); scanOnly shows the scan alone. ' +
     `Naive includes timed on the first ${NAIVE_SAMPLE} messages. Extras for ours are variant hits (V信 → 微信). The normaliser's fold table (built once per process, shared by every mode) is not in buildMs. Total ${Math.round((performance.now() - started) / 1000)} s.`;
   const result = { figures, notes };

@@ -233,6 +233,7 @@ export function buildMatcher(input: readonly string[], options: { variants?: Var
   const fail = failBySlot;
   const out = outBySlot;
   const link = linkBySlot;
+  const next = check; // a const view for the scan: the build's `check` binding was reassigned while growing
   const owners = outputs;
   const seen = new Uint32Array(words.length);
   let stamp = 0;
@@ -252,8 +253,8 @@ export function buildMatcher(input: readonly string[], options: { variants?: Var
         continue;
       }
       for (;;) {
-        const t = base[s]! + sym;
-        if (check[t] === s && t !== 0) {
+        const t = base[s]! + sym; // sym ≥ 1, so t is never the root's slot
+        if (next[t] === s) {
           s = t;
           break;
         }
