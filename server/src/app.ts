@@ -124,7 +124,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     clock,
     audit,
     capabilitiesOf,
-    blacklistedCount: async (workspaceId) => (await blacklist.list(workspaceId, { state: 'active', limit: 500 })).length,
+    blacklistedCount: blacklist.countActive,
   });
 
   const jobs = createJobRunner({

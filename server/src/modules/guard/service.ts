@@ -121,11 +121,14 @@ export function createGuardService(deps: GuardDeps) {
     return row ? { id: row.id, name: row.name, type: row.type, tags: JSON.parse(row.tags) as string[], connectorId: row.connector_id, chatId: row.chat_id, memberCount: 0 } : undefined;
   }
 
-  /** Every edit: in one transaction with the revision bump and the audit line. */
-  async function edit<T>(principal: Principal, action: string, target: string | null, detail: unknown, work: (trx: Db, now: number) => Promise<T>): Promise<T> {
+  /**
+   * Every edit: in one transaction with the audit line and, when it changes
+   * the rule book, the revision bump (every process recompiles on its next event).
+   */
+  async function edit<T>(principal: Principal, action: string, target: string | null, detail: unknown, work: (trx: Db, now: number) => Promise<T>, changesBook = true): Promise<T> {
     return db.transaction().execute(async (trx) => {
       const result = await work(trx, clock.now());
-      await store.bumpRevision(trx, principal.workspaceId);
+      if (changesBook) await store.bumpRevision(trx, principal.workspaceId);
       await deps.audit(principal.workspaceId, principal.actor, action, target, detail, trx);
       return result;
     });
@@ -276,7 +279,7 @@ export function createGuardService(deps: GuardDeps) {
         if (!row) throw guardErrors.violationNotFound();
         if (!(await store.pardonViolation(trx, principal.workspaceId, id, principal.actor, now))) throw guardErrors.alreadyPardoned();
         return store.toViolation((await store.findViolation(trx, principal.workspaceId, id))!);
-      });
+      }, false);
     },
 
     // ── previews ──

@@ -79,6 +79,16 @@ export function createBlacklistService(deps: { db: Db; clock: Clock; audit: Audi
         .execute();
     },
 
+    async countActive(workspaceId: string): Promise<number> {
+      const row = await db
+        .selectFrom('blacklist')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('workspace_id', '=', workspaceId)
+        .where('removed_at', 'is', null)
+        .executeTakeFirst();
+      return Number(row?.n ?? 0);
+    },
+
     async list(workspaceId: string, query: z.infer<typeof BlacklistQuerySchema>): Promise<BlacklistEntry[]> {
       const rows = await db
         .selectFrom('blacklist')
