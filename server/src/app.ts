@@ -23,7 +23,8 @@ import { createWecomPlatform, firstReconcile, reconcileJob } from './platforms/w
 import { createTelegramConnectors, telegramRoutes } from './platforms/telegram/index.js';
 import { createWechatyConnectors } from './platforms/wechaty/index.js';
 import { createGroupService, groupHandlers, groupRoutes, retentionJob, type GroupService } from './modules/groups/index.js';
-import { createMemberService, memberHandlers, memberRoutes, type MemberService } from './modules/members/index.js';
+import { blacklistRoutes, createBlacklistService, createMemberService, memberHandlers, memberRoutes, type MemberService } from './modules/members/index.js';
+import { createGuardService, guardHandlers, guardRoutes, welcomeJob } from './modules/guard/index.js';
 import { createMessageService, messageRoutes, type MessageService } from './modules/messages/index.js';
 import { createTaskService, taskRoutes, type TaskService } from './modules/tasks/index.js';
 import { createWorkspaceService, workspaceRoutes, type WorkspaceService } from './modules/workspace/index.js';
@@ -102,6 +103,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   const groups = createGroupService({ db, clock, audit, personExists: (on, workspaceId, personId) => members.existsOn(on, workspaceId, personId) });
   members = createMemberService({ db, clock, audit, erasers: [groups.erasePerson] });
 
+  const blacklist = createBlacklistService({ db, clock, audit });
+
   let pipelineRef: Pipeline | null = null;
   // Platform traffic arrives outside any request of ours: wake the engine for what the handlers queued.
   const ingestFromPlatform = async (workspaceId: string, events: Parameters<Pipeline['ingest']>[1]) => {
@@ -152,6 +155,15 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     },
   });
 
+  const capabilitiesOf = (connectorId: string) => connectors.adapterFor(connectorId)?.capabilities;
+  const guard = createGuardService({
+    db,
+    clock,
+    audit,
+    capabilitiesOf,
+    blacklistedCount: blacklist.countActive,
+  });
+
   const jobs = createJobRunner({
     db,
     clock,
@@ -165,6 +177,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
         redactOlderThan: groups.redactOlderThan,
       }),
       reconcileJob(wecom.adapterOf),
+      welcomeJob({ guard, capabilitiesOf }),
       ...(options.jobs ?? []),
     ],
   });
@@ -201,7 +214,12 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     db,
     clock,
     logger,
-    handlers: [...memberHandlers(members), ...groupHandlers(), ...(options.handlers ?? [])],
+    handlers: [
+      ...memberHandlers(members),
+      ...groupHandlers(),
+      ...guardHandlers({ guard, capabilitiesOf, raiseTask: tasks.raise, isBlacklisted: blacklist.isBlacklisted, blacklist: blacklist.add, schedule: jobs.schedule }),
+      ...(options.handlers ?? []),
+    ],
     onIngested: (type, outcome) => metrics?.eventIngested(type, outcome),
   });
   pipelineRef = pipeline;
@@ -260,6 +278,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   await http.register(simulatorRoutes(simulator, clock));
   await http.register(wecom.routes());
   await http.register(telegramRoutes(telegram));
+  await http.register(guardRoutes(guard));
+  await http.register(blacklistRoutes(blacklist));
   await http.ready();
 
   return {

@@ -307,7 +307,123 @@ export interface Database {
   sim_chats: SimChatRow;
   sim_members: SimMemberRow;
   sim_transcript: SimTranscriptRow;
+  guard_revisions: GuardRevisionRow;
+  guard_rules: GuardRuleRow;
+  guard_word_lists: GuardWordListRow;
+  guard_policies: GuardPolicyRow;
+  guard_exemptions: GuardExemptionRow;
+  guard_violations: GuardViolationRow;
+  guard_reply_cooldowns: GuardReplyCooldownRow;
+  guard_members: GuardMemberRow;
+  guard_activity: GuardActivityRow;
+  blacklist: BlacklistRow;
 }
 
 /** A database handle or a transaction: stores take either. */
 export type Db = Kysely<Database>;
+
+// --- guard ---
+export interface GuardRevisionRow {
+  workspace_id: string;
+  revision: number;
+}
+
+export interface GuardRuleRow {
+  id: string;
+  workspace_id: string;
+  kind: string;
+  name: string;
+  enabled: number;
+  priority: number;
+  scope: string;
+  config: string;
+  hits: number;
+  last_hit_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface GuardWordListRow {
+  id: string;
+  workspace_id: string;
+  name: string;
+  category: string;
+  enabled: number;
+  words: string;
+  word_count: number;
+  hits: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface GuardPolicyRow {
+  workspace_id: string;
+  group_type: string;
+  steps: string;
+  decay_days: number;
+  updated_at: number;
+}
+
+export interface GuardExemptionRow {
+  workspace_id: string;
+  person_id: string;
+  note: string | null;
+  created_at: number;
+}
+
+export interface GuardViolationRow {
+  id: string;
+  workspace_id: string;
+  person_id: string;
+  group_id: string | null;
+  event_id: string;
+  source: string;
+  rule_id: string | null;
+  category: string;
+  evidence: string;
+  offence_no: number;
+  actions: string;
+  at: number;
+  pardoned_at: number | null;
+  pardoned_by: string | null;
+}
+
+export interface GuardReplyCooldownRow {
+  workspace_id: string;
+  rule_id: string;
+  group_id: string;
+  last_at: number;
+}
+
+export interface GuardMemberRow {
+  workspace_id: string;
+  group_id: string;
+  person_id: string;
+  external_id: string;
+  name: string | null;
+  role: string;
+  first_joined_at: number;
+  joined_at: number;
+  join_order: string;
+  welcome_rule_id: string | null;
+  welcome_due_at: number | null;
+}
+
+export interface GuardActivityRow {
+  workspace_id: string;
+  person_id: string;
+  group_id: string;
+  digest: string;
+  at: number;
+}
+
+export interface BlacklistRow {
+  workspace_id: string;
+  person_id: string;
+  reason: string;
+  source: string;
+  created_at: number;
+  created_by: string;
+  removed_at: number | null;
+  removed_by: string | null;
+}

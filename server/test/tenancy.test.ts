@@ -29,6 +29,11 @@ const ID_ROUTE_BODIES: Record<string, unknown> = {
   'POST /api/v1/wecom/connectors/{id}/reconcile': {},
   'POST /api/v1/telegram/{connectorId}/invite-links': { chatId: '-1001', name: 'n' },
   'POST /api/v1/telegram/{connectorId}/webhook': { update_id: 1 },
+  'PATCH /api/v1/guard/rules/{id}': { enabled: false },
+  'POST /api/v1/guard/rules/{id}/preview': { nicknames: ['b'] },
+  'PATCH /api/v1/guard/word-lists/{id}': { enabled: false },
+  'POST /api/v1/guard/word-lists/{id}/import': { content: 'b-word', mode: 'replace' },
+  'POST /api/v1/guard/violations/{id}/pardon': undefined,
 };
 
 /** Ids the server makes: a short prefix and random url-safe text (see src/kernel/ids.ts). */
@@ -172,6 +177,14 @@ for (const dialect of await testDialects()) {
       await t.app.engine.drain();
       a.taskId = (await asA('GET', `/api/v1/messages/${action.id}`, undefined, 200)).taskId;
       expect((await asA('GET', `/api/v1/tasks/${a.taskId}`, undefined, 200)).state).toBe('open');
+      // Guard: a word list, rules of each kind, a violation (A's member says a banned word) and a blacklisted person.
+      await asA('POST', '/api/v1/guard/word-lists', { name: 'A-words', category: 'ads', words: ['a-banned'] }, 201);
+      await asA('POST', '/api/v1/guard/rules', { kind: 'welcome', name: 'A-welcome', scope: { groupIds: [a.groupId] }, config: { template: 'hi {nickname}' } }, 201);
+      await asA('POST', '/api/v1/guard/rules', { kind: 'reply', name: 'A-reply', config: { mode: 'contains', patterns: ['a-faq'], answers: ['a-answer'] } }, 201);
+      await asA('POST', '/api/v1/guard/rules', { kind: 'behaviour', name: 'A-links', config: { check: 'link' } }, 201);
+      await asA('POST', '/api/v1/sim/events', { events: [{ type: 'message', chatId: a.chatId, personId: 'a-p-2', text: 'a-banned now' }] }, 200);
+      await asA('POST', '/api/v1/blacklist', { personId: a.directPersonId, reason: 'A-secret-reason' }, 201);
+      await t.app.engine.drain();
       a.personIds = ((await asA('GET', '/api/v1/people?limit=500', undefined, 200)).items as { id: string }[]).map((p) => p.id);
       expect(a.personIds.length).toBeGreaterThanOrEqual(6);
 
@@ -262,6 +275,45 @@ for (const dialect of await testDialects()) {
           });
           expect(own.status).toBe(200);
           expect(leaksIn(own.body)).toEqual([]);
+        },
+        'POST /api/v1/guard/rules': async () => {
+          const aimed = await asB('POST', '/api/v1/guard/rules', { kind: 'welcome', name: 'b-welcome', scope: { groupIds: [a.groupId] }, config: { template: 'b {nickname}' } });
+          expect(aimed.status).toBe(400);
+          expect(leaksIn(aimed.body, [a.groupId])).toEqual([]);
+          const own = await asB('POST', '/api/v1/guard/rules', { kind: 'reply', name: 'b-reply', config: { mode: 'contains', patterns: ['a-faq'], answers: ['b-answer'] } });
+          expect(own.status).toBe(201);
+          expect(leaksIn(own.body)).toEqual([]);
+        },
+        'POST /api/v1/guard/word-lists': async () => {
+          const own = await asB('POST', '/api/v1/guard/word-lists', { name: 'b-words', category: 'ads', words: ['a-banned'] });
+          expect(own.status).toBe(201);
+          expect(leaksIn(own.body)).toEqual([]);
+        },
+        'PUT /api/v1/guard/policies': async () => {
+          const own = await asB('PUT', '/api/v1/guard/policies', { items: [{ groupType: '*', steps: [{ actions: ['kick'] }] }] });
+          expect(own.status).toBe(200);
+          expect(leaksIn(own.body)).toEqual([]);
+        },
+        'PUT /api/v1/guard/exemptions': async () => {
+          const own = await asB('PUT', '/api/v1/guard/exemptions', { items: [{ personId: 'b-someone', note: null }] });
+          expect(own.status).toBe(200);
+          expect(leaksIn(own.body)).toEqual([]);
+        },
+        'POST /api/v1/guard/try': async () => {
+          for (const groupId of [a.groupId, a.wecomGroupId]) {
+            const res = await asB('POST', '/api/v1/guard/try', { text: 'a-banned a-faq', groupId });
+            expect(res.status).toBe(404);
+          }
+          const own = await asB('POST', '/api/v1/guard/try', { text: 'a-banned a-faq', personId: a.directPersonId });
+          expect(own.status).toBe(200);
+          expect(own.body.escalation?.offenceNo ?? 1).toBe(1);
+          expect(leaksIn(own.body)).toEqual([]);
+        },
+        'POST /api/v1/blacklist': async () => {
+          for (const personId of a.personIds) {
+            const res = await asB('POST', '/api/v1/blacklist', { personId, reason: 'b' });
+            expect(res.status).toBe(404);
+          }
         },
         'POST /api/v1/messages': async () => {
           const text = { type: 'text', text: 'b into A' };
