@@ -22,6 +22,9 @@ const BAD_TOKEN = 'not-a-token-of-this-server-0123456789';
 /** A refused request may still be written down, and a token's last use moves on any authenticated call. */
 const STATE_OPTIONS = { ignoreTables: ['audit_log'], ignoreColumns: ['api_tokens.last_used_at'] } as const;
 
+const CLOCK_FORWARD: JsonSchema = { type: 'object', properties: { advanceMs: { type: 'integer', minimum: 0, maximum: 3_600_000 } }, required: ['advanceMs'], additionalProperties: false };
+const CLOCK_TO_THE_PAST: JsonSchema = { type: 'object', properties: { to: { type: 'integer', minimum: 0, maximum: 1_000 } }, required: ['to'], additionalProperties: false };
+
 /**
  * Richer schemas where the document is deliberately loose, and bounds where a
  * valid request would be too costly to repeat. Routes not listed here are
@@ -35,12 +38,7 @@ const BODY_HINTS: Record<string, (schema: JsonSchema) => JsonSchema> = {
   }),
   // The server-wide virtual clock: forward by at most an hour, or `to` a time already past (refused); years of
   // catch-up per run would be slow and would move every other workspace's timers too.
-  'POST /api/v1/sim/clock': () => ({
-    anyOf: [
-      { type: 'object', properties: { advanceMs: { type: 'integer', minimum: 0, maximum: 3_600_000 } }, required: ['advanceMs'], additionalProperties: false },
-      { type: 'object', properties: { to: { type: 'integer', minimum: 0, maximum: 1_000 } }, required: ['to'], additionalProperties: false },
-    ],
-  }),
+  'POST /api/v1/sim/clock': () => ({ anyOf: [CLOCK_FORWARD, CLOCK_TO_THE_PAST] }),
 };
 
 /** Requests that once answered 500 (PostgreSQL cannot store U+0000 in text), kept as fixed examples. */
