@@ -10,7 +10,7 @@ import { benchDialects, percentile, round, runChild, SHARED_MACHINE_NOTE, startE
 // load stays under the simulator's limits (20 sends/s per chat, 100/s per
 // account), so no send waits for a rate-limit slot.
 
-const RATE = Number(process.env.BENCH_LATENCY_RATE ?? 50);
+const RATE = Number(process.env.BENCH_LATENCY_RATE ?? 20);
 const SECONDS = Number(process.env.BENCH_LATENCY_SECONDS ?? 20);
 const GROUPS = 20;
 

@@ -47,7 +47,10 @@ function exited(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
-async function call(base: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+/** What the benchmark reads of an answer: a created id, or a page of items. */
+type Reply = { status: number; body: { id: string; items: unknown[] } };
+
+async function call(base: string, method: string, path: string, body?: unknown): Promise<Reply> {
   const response = await fetch(`${base}${path}`, {
     method,
     headers: { authorization: `Bearer ${TOKEN}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
@@ -55,7 +58,7 @@ async function call(base: string, method: string, path: string, body?: unknown):
     signal: AbortSignal.timeout(15_000),
   });
   const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : null };
+  return { status: response.status, body: (text ? JSON.parse(text) : { id: '', items: [] }) as Reply['body'] };
 }
 
 async function startPeer(): Promise<{ base: string; stop(): Promise<void> }> {
