@@ -80,6 +80,13 @@ export async function createHttpServer(options: HttpOptions): Promise<FastifyIns
     if (role && !roleAtLeast(principal.role, role)) throw commonErrors.forbidden({ needs: role, has: principal.role });
   });
 
+  // PostgreSQL text cannot hold U+0000 (SQLite can): refuse it at the door, on both dialects alike,
+  // instead of failing deep in a store with a 500.
+  app.addHook('preValidation', async (request) => {
+    const at = findNulCharacter({ params: request.params, query: request.query, body: request.body });
+    if (at !== null) throw commonErrors.validation([{ path: at, message: 'text may not contain the NUL character (U+0000)' }]);
+  });
+
   app.setNotFoundHandler((request, reply) => send(reply, commonErrors.notFound({ route: `${request.method} ${request.url.split('?')[0]}` })));
 
   app.setErrorHandler((error, request, reply) => {
@@ -109,6 +116,25 @@ export async function createHttpServer(options: HttpOptions): Promise<FastifyIns
 
   app.get('/api/v1/openapi.json', { config: { role: 'public' }, schema: { hide: true } }, async () => app.swagger());
   return app;
+}
+
+/** The path of the first key or string holding U+0000, or null. Iterative: a body may nest thousands deep. */
+function findNulCharacter(root: unknown): string | null {
+  const stack: { value: unknown; path: string }[] = [{ value: root, path: '' }];
+  while (stack.length > 0) {
+    const { value, path } = stack.pop()!;
+    if (typeof value === 'string') {
+      if (value.includes('\u0000')) return path;
+    } else if (Array.isArray(value)) {
+      value.forEach((item, i) => stack.push({ value: item, path: `${path}/${i}` }));
+    } else if (value && typeof value === 'object') {
+      for (const [key, item] of Object.entries(value)) {
+        if (key.includes('\u0000')) return `${path}/${key.replaceAll('\u0000', '\\u0000')}`;
+        stack.push({ value: item, path: `${path}/${key}` });
+      }
+    }
+  }
+  return null;
 }
 
 /** The zod-typed view of the app, for route plugins. */
