@@ -23,10 +23,18 @@ export function createConnectorService(deps: { db: Db; clock: Clock; sealer: Sea
   const { db, clock, sealer } = deps;
   const adapters = new Map<string, PlatformAdapter>();
 
+  /** Connectors whose adapter could not be built (a stored config that no longer validates, a key that changed): shown as failing, never a crashed boot. */
+  const broken = new Map<string, string>();
+
   function startAdapter(row: ConnectorRow): void {
     const factory = deps.factories[row.platform];
     if (!factory) return;
-    adapters.set(row.id, factory(row, JSON.parse(sealer.open(row.config))));
+    try {
+      adapters.set(row.id, factory(row, JSON.parse(sealer.open(row.config))));
+      broken.delete(row.id);
+    } catch (error) {
+      broken.set(row.id, `adapter could not start: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
 
   function toConnector(row: ConnectorRow): Connector {
@@ -40,8 +48,8 @@ export function createConnectorService(deps: { db: Db; clock: Clock; sealer: Sea
       state: row.state,
       createdAt: row.created_at,
       capabilities: adapter ? (adapter.capabilities as unknown as Record<string, unknown>) : {},
-      health: adapter ? (health?.state ?? 'ok') : 'not_running',
-      healthDetail: health?.detail ?? null,
+      health: adapter ? (health?.state ?? 'ok') : broken.has(row.id) ? 'failing' : 'not_running',
+      healthDetail: health?.detail ?? broken.get(row.id) ?? null,
       ...(adapter?.setup ? { setup: { ...adapter.setup } } : {}),
     };
   }
