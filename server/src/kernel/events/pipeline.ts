@@ -60,7 +60,8 @@ export type PipelineOptions = {
   clock: Clock;
   logger: Logger;
   handlers: readonly EventHandler[];
-  onIngested?: (type: PlatformEventType, outcome: 'handled' | 'duplicate' | 'failed') => void;
+  /** Called after the event's transaction committed; `handled` carries the event and what handlers resolved. */
+  onIngested?: (type: PlatformEventType, outcome: 'handled' | 'duplicate' | 'failed', handled?: { event: StoredEvent; refs: EventRefs }) => void;
 };
 
 export type Pipeline = {
@@ -127,6 +128,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       attempts: 1,
       error: null,
     };
+    const refs: EventRefs = {};
     try {
       const duplicate = await db.transaction().execute(async (trx) => {
         const inserted = await trx
@@ -136,10 +138,10 @@ export function createPipeline(options: PipelineOptions): Pipeline {
           .returning('id')
           .executeTakeFirst();
         if (!inserted) return true;
-        await runHandlers({ db: trx, workspaceId, event: stored, now: receivedAt, refs: {}, logger });
+        await runHandlers({ db: trx, workspaceId, event: stored, now: receivedAt, refs, logger });
         return false;
       });
-      options.onIngested?.(event.body.type, duplicate ? 'duplicate' : 'handled');
+      options.onIngested?.(event.body.type, duplicate ? 'duplicate' : 'handled', duplicate ? undefined : { event: stored, refs });
       if (duplicate) {
         const existing = await db
           .selectFrom('events')
