@@ -360,6 +360,7 @@ export interface StaffInviteRow {
 export interface LiveItemRow {
   id: string;
   workspace_id: string;
+  item_id: string;
   at: number;
   type: string;
   group_id: string | null;

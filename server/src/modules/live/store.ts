@@ -1,11 +1,12 @@
 import type { Db, LiveItemRow } from '../../database.js';
+import { newSortableId } from '../../kernel/ids.js';
 import type { LiveItem } from './schema.js';
 
 // The live feed's own record: what /live/recent shows when a page opens.
 // Kept for a few days only; the durable history is in the groups module.
 
 function toItem(row: LiveItemRow): LiveItem {
-  const item: LiveItem = { id: row.id, type: row.type as LiveItem['type'], at: row.at, groupId: row.group_id ?? '', groupName: row.group_name ?? '' };
+  const item: LiveItem = { id: row.item_id, type: row.type as LiveItem['type'], at: row.at, groupId: row.group_id ?? '', groupName: row.group_name ?? '' };
   if (row.person_id !== null) item.personId = row.person_id;
   if (row.person_name !== null) item.personName = row.person_name;
   if (row.text !== null) item.text = row.text;
@@ -18,8 +19,9 @@ export async function insertItem(db: Db, workspaceId: string, item: LiveItem): P
   await db
     .insertInto('live_items')
     .values({
-      id: item.id,
+      id: newSortableId('live', item.at),
       workspace_id: workspaceId,
+      item_id: item.id,
       at: item.at,
       type: item.type,
       group_id: item.groupId,
@@ -30,7 +32,7 @@ export async function insertItem(db: Db, workspaceId: string, item: LiveItem): P
       action_kind: item.actionKind ?? null,
       action_state: item.actionState ?? null,
     })
-    .onConflict((oc) => oc.column('id').doNothing())
+    .onConflict((oc) => oc.columns(['workspace_id', 'item_id']).doNothing())
     .execute();
 }
 
@@ -40,7 +42,6 @@ export async function listRecent(db: Db, workspaceId: string, filter: { groupId?
     .selectAll()
     .where('workspace_id', '=', workspaceId)
     .$if(filter.groupId !== undefined, (q) => q.where('group_id', '=', filter.groupId!))
-    .orderBy('at', 'desc')
     .orderBy('id', 'desc')
     .limit(filter.limit)
     .execute();

@@ -55,8 +55,10 @@ export async function up(db: Db, _dialect: Dialect): Promise<void> {
 
   await s
     .createTable('live_items')
+    // Sortable (time, then arrival order): items of one virtual millisecond keep their order.
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('workspace_id', 'text', (c) => c.notNull())
+    .addColumn('item_id', 'text', (c) => c.notNull())
     .addColumn('at', 'bigint', (c) => c.notNull())
     .addColumn('type', 'text', (c) => c.notNull())
     .addColumn('group_id', 'text')
@@ -67,8 +69,9 @@ export async function up(db: Db, _dialect: Dialect): Promise<void> {
     .addColumn('action_kind', 'text')
     .addColumn('action_state', 'text')
     .execute();
-  await s.createIndex('live_items_workspace_at').on('live_items').columns(['workspace_id', 'at']).execute();
-  await s.createIndex('live_items_workspace_group_at').on('live_items').columns(['workspace_id', 'group_id', 'at']).execute();
+  await s.createIndex('live_items_workspace_item').on('live_items').columns(['workspace_id', 'item_id']).unique().execute();
+  await s.createIndex('live_items_workspace_id').on('live_items').columns(['workspace_id', 'id']).execute();
+  await s.createIndex('live_items_workspace_group_id').on('live_items').columns(['workspace_id', 'group_id', 'id']).execute();
 
   await s
     .createTable('demo_worlds')
