@@ -137,7 +137,7 @@ export function createSimulatorService(deps: {
             body: { type: 'member.joined', chatId, person: personRef(p.id, p.name), role: p.role, via: 'invite' },
           })),
       ];
-      await deps.pipeline.ingest(workspaceId, events);
+      await deps.pipeline.ingestBatch(workspaceId, events);
       const row = await deps.groups.findByChat(workspaceId, connector.id, chatId);
       await deps.groups.setPlan(workspaceId, row!.id, { type: input.type, tags: input.tags });
       await deps.engine.drain();
