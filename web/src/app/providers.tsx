@@ -40,6 +40,8 @@ function QueryLayer({ children }: Props) {
 
   const client = useMemo(() => {
     const onError = (error: unknown, silent: boolean) => {
+      // Silent calls (the session probe, login) handle their own errors.
+      if (silent) return;
       if (error instanceof ApiError && error.status === 401) {
         if (!here.current.startsWith('/login') && !here.current.startsWith('/invite')) {
           queryClient.removeQueries({ queryKey: authKeys.session() });
@@ -47,7 +49,6 @@ function QueryLayer({ children }: Props) {
         }
         return;
       }
-      if (silent) return;
       const text = error instanceof ApiError ? localized(error.localized) : error instanceof Error ? error.message : String(error);
       void message.error(text);
     };

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Badge, Card, Col, Empty, List, Row, Select, Statistic, Tag, Typography } from 'antd';
 import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
@@ -9,7 +9,8 @@ import { SeriesChart } from '../../components/charts/chart';
 import { formatTime } from '../../components/format';
 import { PageError } from '../../components/page-error';
 
-const KEEP = 300;
+const KEEP = 200;
+const FLUSH_MS = 500;
 const MINUTES = 15;
 const TYPE_COLORS: Record<LiveEvent['type'], string> = { 'member.joined': 'green', 'member.left': 'orange', message: 'blue', action: 'purple' };
 
@@ -37,7 +38,21 @@ export function LivePage() {
     setEvents(recent.data ?? []);
   }, [recent.data, groupId]);
 
-  const onEvent = useCallback((event: LiveEvent) => setEvents((current) => merge(current, [event])), []);
+  // Events arrive in bursts (the accelerated clock): they are buffered and drawn twice a second.
+  const pending = useRef<LiveEvent[]>([]);
+  const onEvent = useCallback((event: LiveEvent) => {
+    pending.current.push(event);
+  }, []);
+  useEffect(() => {
+    pending.current = [];
+    const timer = window.setInterval(() => {
+      if (pending.current.length === 0) return;
+      const arrived = pending.current;
+      pending.current = [];
+      setEvents((current) => merge(current, arrived));
+    }, FLUSH_MS);
+    return () => window.clearInterval(timer);
+  }, [groupId]);
   const stream = useLiveStream(groupId, onEvent);
 
   const counts = useMemo(() => {

@@ -1,0 +1,239 @@
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import Database from 'better-sqlite3';
+import type { APIRequestContext, Page } from 'playwright-core';
+import {
+  ARTIFACTS, CHROMIUM, REPO_ROOT, chromiumAvailable, ensureBuilt, recordFigures, startBrowser, startServer,
+  type RunningBrowser, type RunningServer,
+} from './harness';
+
+// The console in real headless Chromium against the real server (`qunyun start`
+// with the demo world and the accelerated clock): what a newcomer does in the
+// first minutes after `npm start`.
+
+const PASSWORD = 'e2e-demo-password-1';
+const OWNER = 'owner@demo.local';
+const LIVE_WITHIN_MS = 60_000;
+
+type Group = { id: string; chatId: string; name: string; connectorId: string };
+type Task = { id: string; state: string; title: string; actionId: string | null };
+
+const available = chromiumAvailable();
+if (!available) {
+  const banner = '!'.repeat(78);
+  process.stderr.write(
+    `\n${banner}\n!! ${CHROMIUM} is missing: the browser suite ${process.env.CI ? 'FAILS (CI requires it)' : 'is SKIPPED'}.\n` +
+      `!! Install it: apt-get install -y chromium (or set QUNYUN_CHROMIUM to a Chromium binary).\n${banner}\n\n`,
+  );
+}
+
+if (!available && process.env.CI) {
+  describe('the console in Chromium', () => {
+    test('Chromium is installed (required in CI)', () => {
+      throw new Error(`${CHROMIUM} is missing; .ci/run installs it with apt-get`);
+    });
+  });
+}
+
+describe.skipIf(!available)('the console in Chromium', () => {
+  let server: RunningServer;
+  let browser: RunningBrowser;
+  let page: Page;
+  const figures: Record<string, unknown> = {};
+
+  async function shot(name: string): Promise<string> {
+    const path = join(ARTIFACTS, `${name}.png`);
+    await page.screenshot({ path, fullPage: false });
+    return path;
+  }
+
+  /** Cookie-session API calls from the browser's own context (cookie + CSRF header, as the console does). */
+  async function csrfHeaders(request: APIRequestContext): Promise<Record<string, string>> {
+    const session = await request.get(`${server.base}/api/v1/auth/session`);
+    expect(session.status()).toBe(200);
+    const body = (await session.json()) as { csrfToken: string };
+    return { 'x-csrf-token': body.csrfToken };
+  }
+
+  async function groups(request: APIRequestContext): Promise<Group[]> {
+    const response = await request.get(`${server.base}/api/v1/groups`);
+    expect(response.status()).toBe(200);
+    return ((await response.json()) as { items: Group[] }).items;
+  }
+
+  /**
+   * A staff task as the outbox raises it when a platform refused a send. No
+   * route creates tasks (modules do) and the demo's simulated platforms never
+   * refuse, so the suite writes one row into the server's own SQLite file.
+   */
+  async function raiseTask(groupId: string): Promise<Task> {
+    const session = (await (await browser.context.request.get(`${server.base}/api/v1/auth/session`)).json()) as { workspace: { id: string } };
+    const db = new Database(join(server.dataDir, 'qunyun.db'));
+    try {
+      db.pragma('busy_timeout = 5000');
+      const now = Date.now();
+      const id = `task_e2e_${now}`;
+      db.prepare(
+        `insert into tasks (id, workspace_id, cause_key, title, detail, evidence, due_at, assignee_role, assignee_user_id, state, source, group_id, person_id, action_id, created_at, updated_at, done_at, done_by)
+         values (?, ?, ?, ?, ?, ?, null, 'operator', null, 'open', 'outbox', ?, null, null, ?, ?, null, null)`,
+      ).run(id, session.workspace.id, `e2e:${id}`, '「send」发送失败 / send failed', 'chat_not_found', JSON.stringify({ reason: 'delivery_failed' }), groupId, now, now);
+      return { id, state: 'open', title: '「send」发送失败 / send failed', actionId: null };
+    } finally {
+      db.close();
+    }
+  }
+
+  async function login(next: RegExp): Promise<void> {
+    await page.getByTestId('login-workspace').fill('demo');
+    await page.getByTestId('login-email').fill(OWNER);
+    await page.getByTestId('login-password').fill(PASSWORD);
+    await page.getByTestId('login-submit').click();
+    await page.waitForURL(next);
+  }
+
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    const built = ensureBuilt();
+    figures.buildBeforeLaunchMs = Math.round(built.serverMs + built.webMs);
+    server = await startServer(PASSWORD);
+    figures.healthyAfterMs = Math.round(performance.now() - server.launchedAt);
+    browser = await startBrowser();
+    page = browser.context.pages()[0] ?? (await browser.context.newPage());
+  });
+
+  afterAll(async () => {
+    recordFigures(figures);
+    await browser?.close();
+    await server?.stop();
+  });
+
+  test('a newcomer logs in and sees the demo\'s live groups within 60 s of launch', async () => {
+    expect(server.output()).toMatch(/Console: http:\/\/\S+\/\s+login: owner@demo\.local \/ \S+\s+\(workspace demo\)/);
+    await page.goto(`${server.base}/`);
+    await page.waitForURL(/\/login\?next=%2F$/);
+    await shot('01-login');
+    await login(/\/live$/);
+    const firstGroup = page.getByTestId('live-event-group').first();
+    await firstGroup.waitFor({ state: 'visible', timeout: LIVE_WITHIN_MS });
+    const elapsed = performance.now() - server.launchedAt;
+    figures.liveGroupsVisibleAfterLaunchMs = Math.round(elapsed);
+    process.stdout.write(`live groups visible in Chromium ${(elapsed / 1000).toFixed(1)} s after the server was launched\n`);
+    const names = new Set((await groups(browser.context.request)).map((g) => g.name));
+    expect(names.has((await firstGroup.textContent()) ?? '')).toBe(true);
+    expect(elapsed).toBeLessThan(LIVE_WITHIN_MS);
+    await page.getByTestId('live-stream-state').and(page.locator('[data-state="open"]')).waitFor();
+    await shot('02-live');
+  });
+
+  test('the live stream moves: a join and a message in a group appear without a reload', async () => {
+    const request = browser.context.request;
+    const headers = await csrfHeaders(request);
+    const [group] = await groups(request);
+    if (!group) throw new Error('the demo has no groups');
+    const text = `浏览器测试消息 ${Date.now()}`;
+    const answer = await request.post(`${server.base}/api/v1/sim/events`, {
+      headers,
+      data: {
+        events: [
+          { type: 'join', chatId: group.chatId, person: { id: 'e2e-visitor', name: '测试访客' } },
+          { type: 'message', chatId: group.chatId, personId: 'e2e-visitor', text },
+        ],
+      },
+    });
+    expect(answer.status()).toBe(200);
+    await page.getByTestId('live-event').filter({ hasText: text }).waitFor({ timeout: 15_000 });
+    await page.getByTestId('live-event').and(page.locator('[data-type="member.joined"]')).filter({ hasText: '测试访客' }).first().waitFor({ timeout: 15_000 });
+    const before = await page.getByTestId('live-event').count();
+    expect(before).toBeGreaterThan(1);
+
+    await page.getByTestId('live-group-filter').click();
+    await page.locator('.ant-select-item-option').filter({ hasText: group.name }).first().click();
+    await page.getByTestId('live-event').filter({ hasText: text }).waitFor({ timeout: 15_000 });
+    const shownGroups = await page.getByTestId('live-event-group').allTextContents();
+    expect(new Set(shownGroups)).toEqual(new Set([group.name]));
+    await shot('03-live-filtered');
+  });
+
+  test('an unsafe request of the cookie session without the CSRF token is refused', async () => {
+    const answer = await browser.context.request.post(`${server.base}/api/v1/tokens`, { data: { name: 'no csrf', role: 'viewer' } });
+    expect(answer.status()).toBe(403);
+    expect(((await answer.json()) as { code: string }).code).toBe('auth.csrf_invalid');
+  });
+
+  test('a task is marked done in the inbox and undone again', async () => {
+    const request = browser.context.request;
+    const [group] = await groups(request);
+    if (!group) throw new Error('the demo has no groups');
+    const task = await raiseTask(group.id);
+    const listed = (await (await request.get(`${server.base}/api/v1/tasks?state=open`)).json()) as { items: Task[] };
+    expect(listed.items.map((t) => t.id)).toContain(task.id);
+
+    await page.getByTestId('module-menu').getByText('待办').click();
+    await page.waitForURL(/\/tasks$/);
+    const row = page.locator(`tr[data-row-key="${task.id}"]`);
+    await row.waitFor();
+    await shot('04-tasks');
+    await row.getByTestId('task-done').click();
+    await row.waitFor({ state: 'detached' });
+    const done = (await (await request.get(`${server.base}/api/v1/tasks/${task.id}`)).json()) as Task;
+    expect(done.state).toBe('done');
+
+    await page.getByTestId('task-filter').getByText('已完成').click();
+    await row.getByTestId('task-undo').click();
+    await row.waitFor({ state: 'detached' });
+    const undone = (await (await request.get(`${server.base}/api/v1/tasks/${task.id}`)).json()) as Task;
+    expect(undone.state).toBe('open');
+  });
+
+  test('an API error shows the server\'s message instead of a blank page', async () => {
+    await page.goto(`${server.base}/groups/grp_does_not_exist`);
+    const error = page.getByTestId('page-error');
+    await error.waitFor();
+    expect((await error.textContent())?.length ?? 0).toBeGreaterThan(4);
+    await expect(page.getByTestId('module-menu').isVisible()).resolves.toBe(true);
+  });
+
+  test('the operator switches to English and the choice survives a reload', async () => {
+    await page.goto(`${server.base}/live`);
+    await page.getByTestId('live-page').waitFor();
+    await page.getByTestId('language-switch').click();
+    await page.locator('.ant-select-item-option').filter({ hasText: 'English' }).click();
+    await page.getByTestId('module-menu').getByText('Live', { exact: true }).waitFor();
+    await page.getByTestId('menu-soon-analytics').getByText('Coming soon').waitFor();
+    await page.reload();
+    await page.getByTestId('module-menu').getByText('Groups', { exact: true }).waitFor();
+    await shot('05-english');
+    await page.getByTestId('language-switch').click();
+    await page.locator('.ant-select-item-option').filter({ hasText: '简体中文' }).click();
+    await page.getByTestId('module-menu').getByText('实时动态').waitFor();
+  });
+
+  test('after logout a wrong password gets the generic refusal, and login returns to the remembered page', async () => {
+    await page.getByTestId('user-menu').hover();
+    await page.getByTestId('logout').click();
+    await page.waitForURL(/\/login/);
+    await page.goto(`${server.base}/settings/connectors`);
+    await page.waitForURL(/\/login\?next=%2Fsettings%2Fconnectors/);
+    await page.getByTestId('login-workspace').fill('demo');
+    await page.getByTestId('login-email').fill(OWNER);
+    await page.getByTestId('login-password').fill('not-the-password');
+    await page.getByTestId('login-submit').click();
+    await expect(page.getByTestId('login-error').textContent()).resolves.toContain('企业、邮箱或密码不正确');
+    await page.getByTestId('login-email').fill('nobody@demo.local');
+    await page.getByTestId('login-submit').click();
+    await expect(page.getByTestId('login-error').textContent()).resolves.toContain('企业、邮箱或密码不正确');
+    await shot('06-login-refused');
+    await login(/\/settings\/connectors$/);
+    await page.getByTestId('connectors-table').locator('tbody tr').first().waitFor();
+    await shot('07-connectors');
+  });
+
+  test('the console screenshot for the README shows the live page', async () => {
+    await page.goto(`${server.base}/live`);
+    await page.getByTestId('live-event').nth(5).waitFor({ timeout: 30_000 });
+    await page.waitForTimeout(1_500);
+    const path = await shot('console');
+    if (process.env.QUNYUN_UPDATE_README_SCREENSHOT) copyFileSync(path, join(REPO_ROOT, 'docs', 'images', 'console.png'));
+  });
+});
