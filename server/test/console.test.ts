@@ -52,7 +52,7 @@ describe('serving the console', () => {
     expect(response.body).toContain('npm run build');
   });
 
-  it('the OpenAPI document lists the console's /api routes and none of the files', async () => {
+  it('the OpenAPI document lists the console’s /api routes and none of the files', async () => {
     const doc = await built.api('GET', '/api/v1/openapi.json', undefined, null);
     const paths = Object.keys(doc.body.paths);
     expect(paths.every((p) => p.startsWith('/api/v1/'))).toBe(true);
