@@ -1,4 +1,5 @@
 import { copyFileSync, mkdirSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import Database from 'better-sqlite3';
@@ -96,9 +97,14 @@ describe.skipIf(!available)('the console in Chromium', () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     const built = ensureBuilt();
     figures.buildBeforeLaunchMs = Math.round(built.serverMs + built.webMs);
-    server = await startServer(PASSWORD);
-    figures.healthyAfterMs = Math.round(performance.now() - server.launchedAt);
-    browser = await startBrowser();
+    // The browser is already open when the operator types `npm start`: both start together.
+    [server, browser] = await Promise.all([
+      startServer(PASSWORD).then((running) => {
+        figures.serverHealthyAfterLaunchMs = Math.round(performance.now() - running.launchedAt);
+        return running;
+      }),
+      startBrowser(),
+    ]);
     page = browser.context.pages()[0] ?? (await browser.context.newPage());
   });
 
@@ -118,6 +124,7 @@ describe.skipIf(!available)('the console in Chromium', () => {
     await firstGroup.waitFor({ state: 'visible', timeout: LIVE_WITHIN_MS });
     const elapsed = performance.now() - server.launchedAt;
     figures.liveGroupsVisibleAfterLaunchMs = Math.round(elapsed);
+    figures.loadAverage = loadavg().map((n) => Math.round(n * 10) / 10);
     process.stdout.write(`live groups visible in Chromium ${(elapsed / 1000).toFixed(1)} s after the server was launched\n`);
     const names = new Set((await groups(browser.context.request)).map((g) => g.name));
     expect(names.has((await firstGroup.textContent()) ?? '')).toBe(true);
@@ -235,5 +242,46 @@ describe.skipIf(!available)('the console in Chromium', () => {
     await page.waitForTimeout(1_500);
     const path = await shot('console');
     if (process.env.QUNYUN_UPDATE_README_SCREENSHOT) copyFileSync(path, join(REPO_ROOT, 'docs', 'images', 'console.png'));
+  });
+  test('the owner invites a staff member who accepts the link and lands in the console', async () => {
+    await page.goto(`${server.base}/settings/staff`);
+    await page.getByTestId('staff-table').locator('tbody tr').first().waitFor();
+    await page.getByTestId('staff-invite').click();
+    await page.getByRole('dialog').locator('input[type="email"]').fill('yunying@demo.local');
+    await page.getByRole('dialog').getByRole('button', { name: '生成邀请链接' }).click();
+    const url = (await page.getByTestId('invite-url').textContent())?.trim() ?? '';
+    const token = /\/invite\/([^/?#\s]+)$/.exec(url)?.[1];
+    expect(token).toBeTruthy();
+    await shot('09-invite');
+    await page.keyboard.press('Escape');
+
+    await page.getByTestId('user-menu').hover();
+    await page.getByTestId('logout').click();
+    await page.waitForURL(/\/login/);
+    await page.goto(`${server.base}/invite/${token}`);
+    await page.getByTestId('invite-name').fill('小运营');
+    await page.getByTestId('invite-password').fill('yunying-password-1');
+    await page.getByTestId('invite-submit').click();
+    await page.waitForURL(/\/live$/);
+    await expect(page.getByTestId('user-menu').textContent()).resolves.toContain('小运营');
+    const session = (await (await browser.context.request.get(`${server.base}/api/v1/auth/session`)).json()) as { user: { email: string; role: string } };
+    expect(session.user).toMatchObject({ email: 'yunying@demo.local', role: 'operator' });
+  });
+
+  test('repeated wrong passwords end in the throttle message with the wait in seconds', async () => {
+    const attempt = () =>
+      fetch(`${server.base}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ workspace: 'demo', email: 'guess@demo.local', password: 'wrong-guess' }),
+      });
+    for (let i = 0; i < 5; i += 1) expect((await attempt()).status).toBe(401);
+    await page.goto(`${server.base}/login`);
+    await page.getByTestId('login-workspace').fill('demo');
+    await page.getByTestId('login-email').fill('guess@demo.local');
+    await page.getByTestId('login-password').fill('wrong-guess');
+    await page.getByTestId('login-submit').click();
+    await expect(page.getByTestId('login-error').textContent()).resolves.toMatch(/尝试次数过多，请 \d+ 秒后再试/);
+    await shot('08-login-throttled');
   });
 });

@@ -25,12 +25,12 @@ export function InvitePage() {
         onFinish={(values) => accept.mutate({ token, ...values }, { onSuccess: () => void navigate('/live', { replace: true }) })}
       >
         <Form.Item name="name" label={t('invite.name')} rules={[{ required: true, message: t('login.required') }]}>
-          <Input autoComplete="name" />
+          <Input autoComplete="name" data-testid="invite-name" />
         </Form.Item>
         <Form.Item name="password" label={t('invite.password')} rules={[{ required: true, min: 8, message: t('password.tooShort') }]}>
-          <Input.Password autoComplete="new-password" />
+          <Input.Password autoComplete="new-password" data-testid="invite-password" />
         </Form.Item>
-        <Button type="primary" htmlType="submit" block loading={accept.isPending}>
+        <Button type="primary" htmlType="submit" block loading={accept.isPending} data-testid="invite-submit">
           {t('invite.submit')}
         </Button>
       </Form>

@@ -1,13 +1,15 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Badge, Card, Col, Empty, List, Row, Select, Statistic, Tag, Typography } from 'antd';
 import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { useGroups } from '../../api/groups';
 import { useRecentLive, useLiveStream, type LiveEvent } from '../../api/live';
 import { useSession } from '../../api/auth';
-import { SeriesChart } from '../../components/charts/chart';
 import { formatTime } from '../../components/format';
 import { PageError } from '../../components/page-error';
+
+// ECharts loads after the feed: the first events show before the chart's code has arrived.
+const SeriesChart = lazy(() => import('../../components/charts/chart').then((module) => ({ default: module.SeriesChart })));
 
 const KEEP = 200;
 const FLUSH_MS = 500;
@@ -105,7 +107,9 @@ export function LivePage() {
         <Col xs={12} md={5}><Card size="small"><Statistic title={t('live.actions')} value={counts.action} /></Card></Col>
         <Col xs={24} lg={10}>
           <Card size="small" title={t('live.perMinute')}>
-            <SeriesChart kind="bar" labels={perMinute.labels} values={perMinute.values} name={t('live.messages')} testId="live-chart" />
+            <Suspense fallback={<div style={{ height: 220 }} />}>
+              <SeriesChart kind="bar" labels={perMinute.labels} values={perMinute.values} name={t('live.messages')} testId="live-chart" />
+            </Suspense>
           </Card>
         </Col>
         <Col xs={24} lg={14}>
