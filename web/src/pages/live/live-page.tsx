@@ -1,4 +1,4 @@
-import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { lazy, memo, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Badge, Card, Col, Empty, List, Row, Select, Statistic, Tag, Typography } from 'antd';
 import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
@@ -12,6 +12,8 @@ import { PageError } from '../../components/page-error';
 const SeriesChart = lazy(() => import('../../components/charts/chart').then((module) => ({ default: module.SeriesChart })));
 
 const KEEP = 200;
+/** Rows drawn in the feed; the counts and the chart use all KEEP events. */
+const FEED_ROWS = 60;
 const FLUSH_MS = 500;
 const MINUTES = 15;
 const TYPE_COLORS: Record<LiveEvent['type'], string> = { 'member.joined': 'green', 'member.left': 'orange', message: 'blue', action: 'purple' };
@@ -77,6 +79,8 @@ export function LivePage() {
     return { labels, values };
   }, [events, timeZone]);
 
+  const feed = useMemo(() => events.slice(0, FEED_ROWS), [events]);
+
   const streamBadge = stream === 'open'
     ? <Badge status="processing" text={t('live.connected')} />
     : stream === 'connecting' ? <Badge status="warning" text={t('live.connecting')} /> : <Badge status="error" text={t('live.closed')} />;
@@ -120,7 +124,7 @@ export function LivePage() {
               <List<LiveEvent>
                 data-testid="live-feed"
                 size="small"
-                dataSource={events}
+                dataSource={feed}
                 rowKey={(event) => event.id}
                 renderItem={(event) => <LiveRow event={event} timeZone={timeZone} />}
               />
@@ -134,7 +138,7 @@ export function LivePage() {
 
 type LiveRowProps = { event: LiveEvent; timeZone: string | undefined };
 
-function LiveRow({ event, timeZone }: LiveRowProps) {
+const LiveRow = memo(function LiveRow({ event, timeZone }: LiveRowProps) {
   const { t } = useTranslation();
   const who = event.personName ?? t('live.someone');
   let body: string;
@@ -148,8 +152,8 @@ function LiveRow({ event, timeZone }: LiveRowProps) {
         <Typography.Text type="secondary" style={{ fontVariantNumeric: 'tabular-nums', flex: 'none' }}>{formatTime(event.at, timeZone, false)}</Typography.Text>
         <Tag color={TYPE_COLORS[event.type]} style={{ flex: 'none' }}>{t(`live.type.${event.type}`)}</Tag>
         <Link to={`/groups/${encodeURIComponent(event.groupId)}`} style={{ flex: 'none' }} data-testid="live-event-group">{event.groupName}</Link>
-        <Typography.Text ellipsis style={{ minWidth: 0 }}>{body}</Typography.Text>
+        <span style={{ minWidth: 0, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }}>{body}</span>
       </div>
     </List.Item>
   );
-}
+});
