@@ -34,7 +34,7 @@ export function useSession() {
 export type LoginInput = { workspace: string; email: string; password: string };
 
 /** Login, invite acceptance and workspace switch all answer a session: the whole cache starts over. */
-function useSessionMutation<I>(call: (input: I) => Promise<Session>) {
+function useSessionMutation<I>(call: (input: I) => Promise<Session>, showsOwnErrors: boolean) {
   const client = useQueryClient();
   return useMutation({
     mutationFn: async (input: I) => remember(await call(input)),
@@ -42,14 +42,15 @@ function useSessionMutation<I>(call: (input: I) => Promise<Session>) {
       client.removeQueries({ predicate: (query) => query.queryKey[0] !== authKeys.all[0] });
       client.setQueryData(authKeys.session(), session);
     },
-    meta: { silent: true },
+    meta: { silent: showsOwnErrors },
   });
 }
 
-export const useLogin = () => useSessionMutation((input: LoginInput) => post<Session>('/auth/login', input));
+/** Login and invite pages show their own (generic) refusal; a failed switch shows the server's message. */
+export const useLogin = () => useSessionMutation((input: LoginInput) => post<Session>('/auth/login', input), true);
 export const useAcceptInvite = () =>
-  useSessionMutation((input: { token: string; name: string; password: string }) => post<Session>('/auth/accept-invite', input));
-export const useSwitchWorkspace = () => useSessionMutation((workspaceId: string) => post<Session>('/auth/switch', { workspaceId }));
+  useSessionMutation((input: { token: string; name: string; password: string }) => post<Session>('/auth/accept-invite', input), true);
+export const useSwitchWorkspace = () => useSessionMutation((workspaceId: string) => post<Session>('/auth/switch', { workspaceId }), false);
 
 export function useLogout() {
   const client = useQueryClient();
