@@ -193,6 +193,25 @@ describe.skipIf(!available)('the console in Chromium', () => {
     expect(undone.state).toBe('open');
   });
 
+  test('the groups list leads to a group page with members, their history, the transcript and the group\'s tasks', async () => {
+    await page.getByTestId('module-menu').getByText('社群').click();
+    await page.waitForURL(/\/groups$/);
+    const rows = page.getByTestId('groups-table').locator('tbody tr[data-row-key]');
+    await rows.first().waitFor();
+    expect(await rows.count()).toBe((await groups(browser.context.request)).length);
+    await shot('05-groups');
+    await rows.first().locator('a').click();
+    await page.waitForURL(/\/groups\/[^/]+$/);
+    await page.getByTestId('members-table').locator('tbody tr[data-row-key]').first().waitFor();
+    await page.getByText('入退群记录').click();
+    await page.getByTestId('members-table').locator('tbody tr[data-row-key]').first().waitFor();
+    await page.getByRole('tab', { name: '聊天记录' }).click();
+    await page.getByTestId('transcript-table').locator('tbody tr[data-row-key]').first().waitFor({ timeout: 30_000 });
+    await page.getByRole('tab', { name: '待办' }).click();
+    await page.getByTestId('tasks-table').waitFor();
+    await shot('06-group');
+  });
+
   test('an API error shows the server\'s message instead of a blank page', async () => {
     await page.goto(`${server.base}/groups/grp_does_not_exist`);
     const error = page.getByTestId('page-error');
