@@ -31,6 +31,8 @@ export function createLiveService(deps: {
   const names = new Map<string, string>();
   const inserts = new Map<string, number>();
   let chain: Promise<void> = Promise.resolve();
+  /** Items resolved and waiting for their row; written together, so a busy feed costs one insert per batch. */
+  let pending: { workspaceId: string; item: LiveItem }[] = [];
 
   async function nameOf(workspaceId: string, groupId: string): Promise<string> {
     const key = `${workspaceId}:${groupId}`;
@@ -42,12 +44,22 @@ export function createLiveService(deps: {
     return name;
   }
 
-  async function record(workspaceId: string, item: LiveItem): Promise<void> {
-    await store.insertItem(db, workspaceId, item);
-    bus.publish(workspaceId, item);
-    const count = (inserts.get(workspaceId) ?? 0) + 1;
-    inserts.set(workspaceId, count % PRUNE_EVERY);
-    if (count % PRUNE_EVERY === 0) await store.deleteOlderThan(db, workspaceId, deps.clock.now() - KEEP_MS);
+  async function flush(): Promise<void> {
+    const batch = pending;
+    pending = [];
+    if (batch.length === 0) return;
+    await store.insertItems(db, batch);
+    for (const { workspaceId, item } of batch) {
+      bus.publish(workspaceId, item);
+      const count = (inserts.get(workspaceId) ?? 0) + 1;
+      inserts.set(workspaceId, count % PRUNE_EVERY);
+      if (count % PRUNE_EVERY === 0) await store.deleteOlderThan(db, workspaceId, deps.clock.now() - KEEP_MS);
+    }
+  }
+
+  function record(workspaceId: string, item: LiveItem): void {
+    pending.push({ workspaceId, item });
+    if (pending.length === 1) enqueue(flush);
   }
 
   /** One at a time, in arrival order, so the stream shows what happened in the order it happened. */
@@ -72,7 +84,7 @@ export function createLiveService(deps: {
         if (refs.personId) item.personId = refs.personId;
         if (body.person.name) item.personName = body.person.name;
         if (body.type === 'message') item.text = messageText(body.message).slice(0, TEXT_MAX);
-        await record(event.workspaceId, item);
+        record(event.workspaceId, item);
       });
     },
 
@@ -86,7 +98,7 @@ export function createLiveService(deps: {
         if (action.personId) item.personId = action.personId;
         const text = action.body.message ? messageText(action.body.message) : action.body.text;
         if (text) item.text = text.slice(0, TEXT_MAX);
-        await record(action.workspaceId, item);
+        record(action.workspaceId, item);
       });
     },
 
@@ -100,6 +112,13 @@ export function createLiveService(deps: {
     },
 
     /** Resolves when every item received so far is recorded and published. */
-    settled: () => chain,
+    async settled(): Promise<void> {
+      // A step may queue another (an item resolved → its batch write): wait until nothing new was queued.
+      let seen: Promise<void>;
+      do {
+        seen = chain;
+        await seen;
+      } while (seen !== chain);
+    },
   };
 }

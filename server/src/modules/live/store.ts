@@ -15,25 +15,31 @@ function toItem(row: LiveItemRow): LiveItem {
   return item;
 }
 
-export async function insertItem(db: Db, workspaceId: string, item: LiveItem): Promise<void> {
-  await db
-    .insertInto('live_items')
-    .values({
-      id: newSortableId('live', item.at),
-      workspace_id: workspaceId,
-      item_id: item.id,
-      at: item.at,
-      type: item.type,
-      group_id: item.groupId,
-      group_name: item.groupName,
-      person_id: item.personId ?? null,
-      person_name: item.personName ?? null,
-      text: item.text ?? null,
-      action_kind: item.actionKind ?? null,
-      action_state: item.actionState ?? null,
-    })
-    .onConflict((oc) => oc.columns(['workspace_id', 'item_id']).doNothing())
-    .execute();
+/** Rows of several workspaces at once (the feed writes what arrived together); each row names its workspace. */
+export async function insertItems(db: Db, rows: { workspaceId: string; item: LiveItem }[]): Promise<void> {
+  if (rows.length === 0) return;
+  for (let i = 0; i < rows.length; i += 200) {
+    await db
+      .insertInto('live_items')
+      .values(
+        rows.slice(i, i + 200).map(({ workspaceId, item }) => ({
+          id: newSortableId('live', item.at),
+          workspace_id: workspaceId,
+          item_id: item.id,
+          at: item.at,
+          type: item.type,
+          group_id: item.groupId,
+          group_name: item.groupName,
+          person_id: item.personId ?? null,
+          person_name: item.personName ?? null,
+          text: item.text ?? null,
+          action_kind: item.actionKind ?? null,
+          action_state: item.actionState ?? null,
+        })),
+      )
+      .onConflict((oc) => oc.columns(['workspace_id', 'item_id']).doNothing())
+      .execute();
+  }
 }
 
 export async function listRecent(db: Db, workspaceId: string, filter: { groupId?: string | undefined; limit: number }): Promise<LiveItem[]> {
