@@ -287,6 +287,25 @@ describe.skipIf(!available)('the console in Chromium', () => {
     expect(session.user).toMatchObject({ email: 'yunying@demo.local', role: 'operator' });
   });
 
+  test('a staff member changes their password from the user menu and logs in with the new one', async () => {
+    await page.getByTestId('user-menu').hover();
+    await page.getByText('修改密码').click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('当前密码').fill('yunying-password-1');
+    await dialog.getByLabel('新密码（至少 8 位）').fill('yunying-password-2');
+    await dialog.getByLabel('再次输入新密码').fill('yunying-password-2');
+    await dialog.getByRole('button', { name: /保\s?存/ }).click();
+    await page.getByText('密码已修改').waitFor();
+    const login = (password: string) =>
+      fetch(`${server.base}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ workspace: 'demo', email: 'yunying@demo.local', password }),
+      });
+    expect((await login('yunying-password-2')).status).toBe(200);
+    expect((await login('yunying-password-1')).status).toBe(401);
+  });
+
   test('repeated wrong passwords end in the throttle message with the wait in seconds', async () => {
     const attempt = () =>
       fetch(`${server.base}/api/v1/auth/login`, {
