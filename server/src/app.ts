@@ -1,6 +1,7 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
 import { AcceleratedClock, RealClock, VirtualClock, type Clock } from './kernel/clock.js';
 import type { Config } from './kernel/config.js';
 import { createSealer } from './kernel/crypto.js';
@@ -9,8 +10,10 @@ import { migrateToLatest } from './kernel/db/migrate.js';
 import { createEngine, loadPersistedNow, persistNow, type Engine } from './kernel/engine.js';
 import { createPipeline, type EventHandler, type Pipeline } from './kernel/events/pipeline.js';
 import { createHttpServer } from './kernel/http/server.js';
+import { registerConsole } from './kernel/http/console-static.js';
+import { createMemoryBus, type Bus } from './kernel/bus.js';
 import { newSecret } from './kernel/ids.js';
-import { createJobRunner, type JobDefinition } from './kernel/jobs/jobs.js';
+import { createJobRunner, type JobDefinition, type JobRunner } from './kernel/jobs/jobs.js';
 import { createLogger, type Logger } from './kernel/logger.js';
 import { createMetrics } from './kernel/metrics.js';
 import { createDispatcher, type StaffReason } from './kernel/outbox/dispatcher.js';
@@ -27,7 +30,9 @@ import { blacklistRoutes, createBlacklistService, createMemberService, memberHan
 import { createGuardService, guardHandlers, guardRoutes, welcomeJob } from './modules/guard/index.js';
 import { createMessageService, messageRoutes, type MessageService } from './modules/messages/index.js';
 import { createTaskService, taskRoutes, type TaskService } from './modules/tasks/index.js';
-import { createWorkspaceService, workspaceRoutes, type WorkspaceService } from './modules/workspace/index.js';
+import { authRoutes, createAuthenticate, createAuthService, createWorkspaceService, workspaceRoutes, type AuthService, type WorkspaceService } from './modules/workspace/index.js';
+import { createLiveService, liveRoutes, type LiveItem, type LiveService } from './modules/live/index.js';
+import { demoLifeJob } from './demo/index.js';
 
 // The composition root: the one place that wires things together, by hand.
 
@@ -38,6 +43,8 @@ export type AppOptions = {
   /** Extra event handlers and jobs (tests, later modules). */
   handlers?: EventHandler[];
   jobs?: JobDefinition<unknown>[];
+  /** Where the built console lives (default: web/dist of the repository). */
+  consoleRoot?: string;
 };
 
 export type QunyunApp = {
@@ -55,6 +62,9 @@ export type QunyunApp = {
   groups: GroupService;
   messages: MessageService;
   simulator: SimulatorService;
+  auth: AuthService;
+  live: LiveService;
+  jobs: JobRunner;
   /** Starts the engine (recovery, then the work loop). */
   start(): Promise<void>;
   close(): Promise<void>;
@@ -92,12 +102,16 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   const { db } = dbHandle;
   await migrateToLatest(db, dbHandle.dialect);
   const clock = await createClock(config, dbHandle);
-  const sealer = createSealer(loadSecretKey(config));
+  const secretKey = loadSecretKey(config);
+  const sealer = createSealer(secretKey);
 
   // Daily per-workspace jobs; scheduling is idempotent (dedupe keys), so boot and creation may both call it.
   let scheduleWorkspaceJobs: (workspace: { id: string; timeZone: string }) => Promise<void> = async () => {};
   const workspaces = createWorkspaceService({ db, clock, onCreated: (workspace) => scheduleWorkspaceJobs(workspace) });
   const audit = workspaces.audit;
+  const auth = createAuthService({ db, clock, audit });
+  const liveBus: Bus<LiveItem> = createMemoryBus<LiveItem>({ onHandlerError: (error) => logger.warn({ err: error }, 'live subscriber failed') });
+  const live = createLiveService({ db, clock, logger, bus: liveBus, groupName: async (workspaceId, groupId) => (await groups.getOrThrow(workspaceId, groupId).catch(() => null))?.name ?? null });
   const tasks = createTaskService({ db, clock, audit });
   let members: MemberService;
   const groups = createGroupService({ db, clock, audit, personExists: (on, workspaceId, personId) => members.existsOn(on, workspaceId, personId) });
@@ -178,6 +192,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       }),
       reconcileJob(wecom.adapterOf),
       welcomeJob({ guard, capabilitiesOf }),
+      demoLifeJob({ play: (workspaceId, events) => simulator.play(workspaceId, events) }),
       ...(options.jobs ?? []),
     ],
   });
@@ -206,7 +221,10 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
         actionId: action.id,
         assigneeRole: 'operator',
       }),
-    onOutcome: (action, outcome) => metrics?.actionOutcome(action.lane, outcome),
+    onOutcome: (action, outcome) => {
+      metrics?.actionOutcome(action.lane, outcome);
+      if (outcome === 'sent' || outcome === 'failed' || outcome === 'unknown') live.actionFinished(action, outcome);
+    },
   });
 
   const engine = createEngine({ db, clock, logger, jobs, dispatcher });
@@ -220,7 +238,10 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       ...guardHandlers({ guard, capabilitiesOf, raiseTask: tasks.raise, isBlacklisted: blacklist.isBlacklisted, blacklist: blacklist.add, schedule: jobs.schedule }),
       ...(options.handlers ?? []),
     ],
-    onIngested: (type, outcome) => metrics?.eventIngested(type, outcome),
+    onIngested: (type, outcome, handled) => {
+      metrics?.eventIngested(type, outcome);
+      if (handled) live.eventHandled(handled);
+    },
   });
   pipelineRef = pipeline;
 
@@ -248,12 +269,11 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     logger,
     title: 'Qunyun API',
     version: VERSION,
-    async authenticate(request) {
-      const header = request.headers.authorization;
-      if (!header?.startsWith('Bearer ')) return null;
-      return workspaces.authenticateToken(header.slice('Bearer '.length).trim());
-    },
+    trustProxy: config.trustProxy,
+    // A bearer token or the console's session cookie; both give the same principal.
+    authenticate: createAuthenticate(auth, (token) => workspaces.authenticateToken(token)),
   });
+  await http.register(cookie, { secret: secretKey });
 
   http.get('/healthz', { config: { role: 'public' }, schema: { hide: true } }, async (_request, reply) => {
     try {
@@ -280,6 +300,9 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   await http.register(telegramRoutes(telegram));
   await http.register(guardRoutes(guard));
   await http.register(blacklistRoutes(blacklist));
+  await http.register(authRoutes(auth, { publicUrl: config.publicUrl }));
+  await http.register(liveRoutes(live));
+  await registerConsole(http, options.consoleRoot ? { root: options.consoleRoot } : {});
   await http.ready();
 
   return {
@@ -297,6 +320,9 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     groups,
     messages,
     simulator,
+    auth,
+    live,
+    jobs,
     async start() {
       await engine.start();
       for (const workspaceId of await workspaces.listWorkspaceIds()) await scheduleWorkspaceJobs(await workspaces.getOrThrow(workspaceId));
@@ -305,6 +331,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       await engine.stop();
       await http.close();
       await connectors.stop();
+      await live.settled();
       await dbHandle.close();
     },
   };

@@ -317,6 +317,13 @@ export interface Database {
   guard_members: GuardMemberRow;
   guard_activity: GuardActivityRow;
   blacklist: BlacklistRow;
+  sessions: SessionRow;
+  login_failures: LoginFailureRow;
+  user_logins: UserLoginRow;
+  staff_invites: StaffInviteRow;
+  live_items: LiveItemRow;
+  demo_worlds: DemoWorldRow;
+  demo_people: DemoPersonRow;
 }
 
 /** A database handle or a transaction: stores take either. */
@@ -426,4 +433,74 @@ export interface BlacklistRow {
   created_by: string;
   removed_at: number | null;
   removed_by: string | null;
+}
+
+// --- console (workspace: sessions, login throttling, invites; live; demo) ---
+export interface SessionRow {
+  id_hash: string;
+  workspace_id: string;
+  user_id: string;
+  csrf_token: string;
+  created_at: number;
+  expires_at: number;
+  last_seen_at: number;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export interface LoginFailureRow {
+  id: string;
+  scope: string;
+  at: number;
+}
+
+export interface UserLoginRow {
+  user_id: string;
+  workspace_id: string;
+  last_login_at: number;
+}
+
+export interface StaffInviteRow {
+  id: string;
+  workspace_id: string;
+  token_hash: string;
+  email: string;
+  role: string;
+  created_by: string;
+  created_at: number;
+  expires_at: number;
+  accepted_at: number | null;
+  accepted_user_id: string | null;
+}
+
+export interface LiveItemRow {
+  id: string;
+  workspace_id: string;
+  item_id: string;
+  at: number;
+  type: string;
+  group_id: string | null;
+  group_name: string | null;
+  person_id: string | null;
+  person_name: string | null;
+  text: string | null;
+  action_kind: string | null;
+  action_state: string | null;
+}
+
+export interface DemoWorldRow {
+  workspace_id: string;
+  seed: number;
+  persona: string;
+  plans: string;
+  created_at: number;
+}
+
+export interface DemoPersonRow {
+  workspace_id: string;
+  person_id: string;
+  name: string;
+  model: string;
+  chat_id: string;
+  present: number;
 }

@@ -5,7 +5,7 @@ import { openDb } from './kernel/db/db.js';
 import { migrateToLatest } from './kernel/db/migrate.js';
 import { isAppError } from './kernel/errors.js';
 import { RoleSchema } from './kernel/http/principal.js';
-import { seedDemo } from './demo.js';
+import { seedDemo, type DemoReady } from './demo/index.js';
 
 // The CLI: qunyun start | migrate | workspace create | token create | user create --owner
 
@@ -25,18 +25,20 @@ function fail(message: string): never {
 async function start(config: Config): Promise<void> {
   const app = await buildApp(config);
   app.logger.info({ config: redactedConfig(config) }, 'starting');
-  let demoToken: string | undefined;
+  let demo: DemoReady | undefined;
   if (config.demo) {
-    const { created, token } = await seedDemo(app);
-    demoToken = token;
-    app.logger.info({ created }, 'demo world ready');
+    demo = await seedDemo(app);
+    app.logger.info({ created: demo.created, groups: demo.groups, people: demo.people, seedMs: demo.seedMs }, 'demo world ready');
   }
   await app.start();
   await app.http.listen({ host: config.host, port: config.port });
   const address = app.http.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  const base = config.publicUrl ?? `http://127.0.0.1:${port}`;
-  process.stdout.write(`\nQunyun is running: ${base}\n  API docs: ${base}/api/v1/openapi.json\n  clock: ${config.clock.mode}${config.demo ? '\n  demo workspace: demo' : ''}${demoToken ? `\n  demo owner API token (shown once): ${demoToken}` : ''}\n\n`);
+  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  const base = (config.publicUrl ?? `http://${host}:${port}`).replace(/\/$/, '');
+  const lines = [`Qunyun is running: ${base}/`, `  API docs: ${base}/api/v1/openapi.json`, `  clock: ${config.clock.mode}`];
+  if (demo) lines.push(`Console: ${base}/  login: ${demo.email} / ${demo.password}  (workspace demo)`);
+  process.stdout.write(`\n${lines.join('\n')}\n\n`);
   let closing = false;
   const shutdown = (signal: string) => {
     if (closing) return;

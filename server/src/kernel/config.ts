@@ -44,6 +44,9 @@ const EnvSchema = z.object({
   QUNYUN_SECRET_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
   QUNYUN_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   QUNYUN_CONFIG: z.string().optional(),
+  /** Whose X-Forwarded-* headers to believe: `true`, `false` or addresses/CIDRs/`loopback`, comma-separated. */
+  QUNYUN_TRUST_PROXY: z.string().min(1).default('loopback'),
+  QUNYUN_DEMO_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
 });
 
 export type Config = Readonly<{
@@ -57,6 +60,8 @@ export type Config = Readonly<{
   bootstrap: { token: string | undefined; workspace: string };
   demo: boolean;
   secretKey: string | undefined;
+  trustProxy: boolean | string;
+  demoPassword: string | undefined;
   logLevel: z.infer<typeof EnvSchema>['QUNYUN_LOG_LEVEL'];
 }>;
 
@@ -84,6 +89,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     bootstrap: Object.freeze({ token: e.QUNYUN_BOOTSTRAP_TOKEN, workspace: e.QUNYUN_BOOTSTRAP_WORKSPACE }),
     demo: e.QUNYUN_DEMO,
     secretKey: e.QUNYUN_SECRET_KEY,
+    trustProxy: e.QUNYUN_TRUST_PROXY === 'true' ? true : e.QUNYUN_TRUST_PROXY === 'false' ? false : e.QUNYUN_TRUST_PROXY,
+    demoPassword: e.QUNYUN_DEMO_PASSWORD,
     logLevel: e.QUNYUN_LOG_LEVEL,
   });
 }
@@ -107,5 +114,6 @@ export function redactedConfig(config: Config): Record<string, unknown> {
     databaseUrl: config.databaseUrl?.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@'),
     bootstrap: { ...config.bootstrap, token: config.bootstrap.token ? '***' : undefined },
     secretKey: config.secretKey ? '***' : undefined,
+    demoPassword: config.demoPassword ? '***' : undefined,
   };
 }

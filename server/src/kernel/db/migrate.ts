@@ -2,6 +2,7 @@ import { Migrator, type Migration, type MigrationProvider } from 'kysely';
 import type { Db } from '../../database.js';
 import type { Dialect } from './db.js';
 import * as m0001 from './migrations/0001-core.js';
+import * as m0002 from './migrations/0002-console.js';
 import * as m0003 from './migrations/0003-guard.js';
 
 // One history for both dialects. A migration that must branch on the dialect
@@ -13,6 +14,7 @@ export type DialectMigration = {
 
 const history: Record<string, DialectMigration> = {
   '0001-core': m0001,
+  '0002-console': m0002,
   '0003-guard': m0003,
 };
 

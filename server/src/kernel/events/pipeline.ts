@@ -60,11 +60,19 @@ export type PipelineOptions = {
   clock: Clock;
   logger: Logger;
   handlers: readonly EventHandler[];
-  onIngested?: (type: PlatformEventType, outcome: 'handled' | 'duplicate' | 'failed') => void;
+  /** Called after the event's transaction committed; `handled` carries the event and what handlers resolved. */
+  onIngested?: (type: PlatformEventType, outcome: 'handled' | 'duplicate' | 'failed', handled?: { event: StoredEvent; refs: EventRefs }) => void;
 };
 
 export type Pipeline = {
   ingest(workspaceId: string, events: readonly PlatformEvent[]): Promise<IngestOutcome[]>;
+  /**
+   * The same as ingest, in one transaction for the whole batch (seeding a
+   * simulated world: one commit instead of thousands). If any event fails, the
+   * batch rolls back and is ingested again one event at a time, so a bad event
+   * is kept as failed exactly as ingest would keep it.
+   */
+  ingestBatch(workspaceId: string, events: readonly PlatformEvent[]): Promise<IngestOutcome[]>;
   /** Re-runs events whose handling failed (after a fix or a transient error). */
   retryFailed(limit?: number): Promise<number>;
 };
@@ -127,6 +135,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       attempts: 1,
       error: null,
     };
+    const refs: EventRefs = {};
     try {
       const duplicate = await db.transaction().execute(async (trx) => {
         const inserted = await trx
@@ -136,10 +145,10 @@ export function createPipeline(options: PipelineOptions): Pipeline {
           .returning('id')
           .executeTakeFirst();
         if (!inserted) return true;
-        await runHandlers({ db: trx, workspaceId, event: stored, now: receivedAt, refs: {}, logger });
+        await runHandlers({ db: trx, workspaceId, event: stored, now: receivedAt, refs, logger });
         return false;
       });
-      options.onIngested?.(event.body.type, duplicate ? 'duplicate' : 'handled');
+      options.onIngested?.(event.body.type, duplicate ? 'duplicate' : 'handled', duplicate ? undefined : { event: stored, refs });
       if (duplicate) {
         const existing = await db
           .selectFrom('events')
@@ -169,6 +178,38 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       const outcomes: IngestOutcome[] = [];
       for (const event of events) outcomes.push(await handleOne(workspaceId, event));
       return outcomes;
+    },
+
+    async ingestBatch(workspaceId, events) {
+      const done: { type: PlatformEventType; handled?: { event: StoredEvent; refs: EventRefs }; outcome: IngestOutcome }[] = [];
+      try {
+        await db.transaction().execute(async (trx) => {
+          for (const event of events) {
+            const receivedAt = clock.now();
+            const stored: StoredEvent = { id: newId('evt'), workspaceId, connectorId: event.connectorId, occurredAt: event.occurredAt, receivedAt, source: event.source, body: event.body };
+            const dedupeKey = deriveDedupeKey(event);
+            const inserted = await trx
+              .insertInto('events')
+              .values({ id: stored.id, workspace_id: workspaceId, connector_id: event.connectorId, type: event.body.type, dedupe_key: dedupeKey, occurred_at: event.occurredAt, received_at: receivedAt, source: event.source, payload: toJson(event.body), attempts: 1, error: null, state: 'handled', handled_at: receivedAt })
+              .onConflict((oc) => oc.columns(['workspace_id', 'dedupe_key']).doNothing())
+              .returning('id')
+              .executeTakeFirst();
+            if (!inserted) {
+              const existing = await trx.selectFrom('events').select('id').where('workspace_id', '=', workspaceId).where('dedupe_key', '=', dedupeKey).executeTakeFirstOrThrow();
+              done.push({ type: event.body.type, outcome: { eventId: existing.id, duplicate: true } });
+              continue;
+            }
+            const refs: EventRefs = {};
+            await runHandlers({ db: trx, workspaceId, event: stored, now: receivedAt, refs, logger });
+            done.push({ type: event.body.type, handled: { event: stored, refs }, outcome: { eventId: stored.id, duplicate: false } });
+          }
+        });
+      } catch (error) {
+        logger.warn({ err: error, events: events.length }, 'batch ingest failed; ingesting one event at a time');
+        return this.ingest(workspaceId, events);
+      }
+      for (const item of done) options.onIngested?.(item.type, item.handled ? 'handled' : 'duplicate', item.handled);
+      return done.map((item) => item.outcome);
     },
 
     async retryFailed(limit = 100) {

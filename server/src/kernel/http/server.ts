@@ -39,6 +39,8 @@ export type HttpOptions = {
   title: string;
   version: string;
   bodyLimit?: number;
+  /** Whose X-Forwarded-* headers to believe (Fastify's trustProxy); default none. */
+  trustProxy?: boolean | string;
 };
 
 export function principalOf(request: FastifyRequest): Principal {
@@ -56,6 +58,7 @@ export async function createHttpServer(options: HttpOptions): Promise<FastifyIns
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: options.bodyLimit ?? 5 * 1024 * 1024,
     genReqId: () => newId('req'),
+    trustProxy: options.trustProxy ?? false,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

@@ -37,6 +37,75 @@ export function createSimulatorService(deps: {
     return outcomes;
   }
 
+  /** Applies the platform side of one simulated happening and answers the event the platform would send. */
+  async function prepare(workspaceId: string, event: SimEvent, chats: Map<string, { connector_id: string }>): Promise<PlatformEvent> {
+    const now = clock.now();
+    switch (event.type) {
+      case 'join': {
+        const chat = chats.get(event.chatId)!;
+        await store.upsertMember(db, workspaceId, { chatId: event.chatId, personExtId: event.person.id, name: event.person.name, role: 'member', present: true });
+        return {
+          connectorId: chat.connector_id,
+          platformEventId: newId('simjoin'),
+          occurredAt: now,
+          source: 'sim',
+          body: {
+            type: 'member.joined',
+            chatId: event.chatId,
+            person: personRef(event.person.id, event.person.name),
+            ...(event.inviterId ? { inviter: personRef(event.inviterId) } : {}),
+            via: event.via ?? (event.inviterId ? 'invite' : 'unknown'),
+            ...(event.inviteCode ? { inviteCode: event.inviteCode } : {}),
+          },
+        };
+      }
+      case 'leave': {
+        const chat = chats.get(event.chatId)!;
+        const member = await store.findMember(db, workspaceId, event.chatId, event.personId);
+        await store.setMember(db, workspaceId, event.chatId, event.personId, { present: 0 });
+        return {
+          connectorId: chat.connector_id,
+          platformEventId: newId('simleave'),
+          occurredAt: now,
+          source: 'sim',
+          body: { type: 'member.left', chatId: event.chatId, person: personRef(event.personId, member?.name), reason: 'quit' },
+        };
+      }
+      case 'message': {
+        const chat = chats.get(event.chatId)!;
+        const member = await store.findMember(db, workspaceId, event.chatId, event.personId);
+        const message = event.message ?? { type: 'text' as const, text: event.text! };
+        return {
+          connectorId: chat.connector_id,
+          occurredAt: now,
+          source: 'sim',
+          body: { type: 'message', chatId: event.chatId, person: personRef(event.personId, member?.name), messageId: event.id ?? newId('m'), message },
+        };
+      }
+      case 'dm': {
+        const connector = await connectors.ensureSimulator(workspaceId, event.profile);
+        const account = event.accountId ?? 'bot';
+        return {
+          connectorId: connector.id,
+          occurredAt: now,
+          source: 'sim',
+          body: { type: 'message', accountExternalId: account, person: personRef(event.personId, event.name), messageId: event.id ?? newId('m'), message: { type: 'text', text: event.text } },
+        };
+      }
+      case 'friend': {
+        const connector = await connectors.ensureSimulator(workspaceId, event.profile);
+        await connectors.ensureAccount(workspaceId, connector.id, event.accountId, event.accountId);
+        return {
+          connectorId: connector.id,
+          platformEventId: newId('simfriend'),
+          occurredAt: now,
+          source: 'sim',
+          body: { type: 'friend.added', accountExternalId: event.accountId, person: personRef(event.person.id, event.person.name), ...(event.state ? { state: event.state } : {}) },
+        };
+      }
+    }
+  }
+
   return {
     assertOn,
 
@@ -68,7 +137,7 @@ export function createSimulatorService(deps: {
             body: { type: 'member.joined', chatId, person: personRef(p.id, p.name), role: p.role, via: 'invite' },
           })),
       ];
-      await deps.pipeline.ingest(workspaceId, events);
+      await deps.pipeline.ingestBatch(workspaceId, events);
       const row = await deps.groups.findByChat(workspaceId, connector.id, chatId);
       await deps.groups.setPlan(workspaceId, row!.id, { type: input.type, tags: input.tags });
       await deps.engine.drain();
@@ -96,99 +165,24 @@ export function createSimulatorService(deps: {
       if (problems.length > 0) throw simErrors.badEvent(problems);
 
       const outcomes: IngestOutcome[] = [];
-      for (const event of events) {
-        const now = clock.now();
-        switch (event.type) {
-          case 'join': {
-            const chat = chats.get(event.chatId)!;
-            await store.upsertMember(db, workspaceId, { chatId: event.chatId, personExtId: event.person.id, name: event.person.name, role: 'member', present: true });
-            outcomes.push(
-              ...(await ingestAndDrain(workspaceId, [
-                {
-                  connectorId: chat.connector_id,
-                  platformEventId: newId('simjoin'),
-                  occurredAt: now,
-                  source: 'sim',
-                  body: {
-                    type: 'member.joined',
-                    chatId: event.chatId,
-                    person: personRef(event.person.id, event.person.name),
-                    ...(event.inviterId ? { inviter: personRef(event.inviterId) } : {}),
-                    via: event.via ?? (event.inviterId ? 'invite' : 'unknown'),
-                    ...(event.inviteCode ? { inviteCode: event.inviteCode } : {}),
-                  },
-                },
-              ])),
-            );
-            break;
-          }
-          case 'leave': {
-            const chat = chats.get(event.chatId)!;
-            const member = await store.findMember(db, workspaceId, event.chatId, event.personId);
-            await store.setMember(db, workspaceId, event.chatId, event.personId, { present: 0 });
-            outcomes.push(
-              ...(await ingestAndDrain(workspaceId, [
-                {
-                  connectorId: chat.connector_id,
-                  platformEventId: newId('simleave'),
-                  occurredAt: now,
-                  source: 'sim',
-                  body: { type: 'member.left', chatId: event.chatId, person: personRef(event.personId, member?.name), reason: 'quit' },
-                },
-              ])),
-            );
-            break;
-          }
-          case 'message': {
-            const chat = chats.get(event.chatId)!;
-            const member = await store.findMember(db, workspaceId, event.chatId, event.personId);
-            const message = event.message ?? { type: 'text' as const, text: event.text! };
-            outcomes.push(
-              ...(await ingestAndDrain(workspaceId, [
-                {
-                  connectorId: chat.connector_id,
-                  occurredAt: now,
-                  source: 'sim',
-                  body: { type: 'message', chatId: event.chatId, person: personRef(event.personId, member?.name), messageId: event.id ?? newId('m'), message },
-                },
-              ])),
-            );
-            break;
-          }
-          case 'dm': {
-            const connector = await connectors.ensureSimulator(workspaceId, event.profile);
-            const account = event.accountId ?? 'bot';
-            outcomes.push(
-              ...(await ingestAndDrain(workspaceId, [
-                {
-                  connectorId: connector.id,
-                  occurredAt: now,
-                  source: 'sim',
-                  body: { type: 'message', accountExternalId: account, person: personRef(event.personId, event.name), messageId: event.id ?? newId('m'), message: { type: 'text', text: event.text } },
-                },
-              ])),
-            );
-            break;
-          }
-          case 'friend': {
-            const connector = await connectors.ensureSimulator(workspaceId, event.profile);
-            await connectors.ensureAccount(workspaceId, connector.id, event.accountId, event.accountId);
-            outcomes.push(
-              ...(await ingestAndDrain(workspaceId, [
-                {
-                  connectorId: connector.id,
-                  platformEventId: newId('simfriend'),
-                  occurredAt: now,
-                  source: 'sim',
-                  body: { type: 'friend.added', accountExternalId: event.accountId, person: personRef(event.person.id, event.person.name), ...(event.state ? { state: event.state } : {}) },
-                },
-              ])),
-            );
-            break;
-          }
-        }
-      }
+      for (const event of events) outcomes.push(...(await ingestAndDrain(workspaceId, [await prepare(workspaceId, event, chats)])));
       return { applied: events.length, results: outcomes.map((o) => ({ eventId: o.eventId, duplicate: o.duplicate, ...(o.failed ? { failed: o.failed } : {}) })) };
+    },
+
+    /**
+     * Things happen in the simulated world on behalf of the system (the demo's
+     * life job): validated like applyEvents, but without draining the engine,
+     * because the caller already runs inside it; due sends go out on its next round.
+     */
+    async play(workspaceId: string, events: SimEvent[]): Promise<IngestOutcome[]> {
+      const chatIds = [...new Set(events.flatMap((e) => ('chatId' in e ? [e.chatId] : [])))];
+      const chats = new Map((await store.findChats(db, workspaceId, chatIds)).map((c) => [c.chat_id, c]));
+      const outcomes: IngestOutcome[] = [];
+      for (const event of events) {
+        if ('chatId' in event && !chats.has(event.chatId)) continue;
+        outcomes.push(...(await deps.pipeline.ingest(workspaceId, [await prepare(workspaceId, event, chats)])));
+      }
+      return outcomes;
     },
 
     async advanceClock(request: { advanceMs: number } | { to: number | string }): Promise<number> {
