@@ -309,6 +309,7 @@ export interface Database {
   sim_transcript: SimTranscriptRow;
   guard_revisions: GuardRevisionRow;
   guard_rules: GuardRuleRow;
+  guard_hits: GuardHitRow;
   guard_word_lists: GuardWordListRow;
   guard_policies: GuardPolicyRow;
   guard_exemptions: GuardExemptionRow;
@@ -344,8 +345,6 @@ export interface GuardRuleRow {
   priority: number;
   scope: string;
   config: string;
-  hits: number;
-  last_hit_at: number | null;
   created_at: number;
   updated_at: number;
 }
@@ -358,9 +357,15 @@ export interface GuardWordListRow {
   enabled: number;
   words: string;
   word_count: number;
-  hits: number;
   created_at: number;
   updated_at: number;
+}
+
+export interface GuardHitRow {
+  workspace_id: string;
+  target_id: string;
+  hits: number;
+  last_hit_at: number;
 }
 
 export interface GuardPolicyRow {

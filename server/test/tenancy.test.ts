@@ -439,7 +439,8 @@ for (const dialect of await testDialects()) {
       for (const key of Object.keys(SKIPPED)) expect(ops.map(routeKey), `SKIPPED names ${key}, which is not in the document`).toContain(key);
       expect([...visited].sort()).toEqual(ops.map(routeKey).sort());
       console.info(`[tenancy ${dialect}] swept ${visited.size - Object.keys(SKIPPED).length} of ${ops.length} routes (${Object.keys(SKIPPED).length} skipped) with ${aIds.length} ids of A`);
-    });
+      // The sweep grows with every route and every id (routes × ids requests): more than the default minute on a busy machine.
+    }, 300_000);
 
     // Runs after the sweep: B's audit log and group list then hold A's id, because B wrote it there itself.
     it('naming a person of workspace A as the owner of a group of workspace B tells B nothing about that person', async () => {

@@ -120,8 +120,8 @@ export function guardHandlers(deps: GuardHandlerDeps): EventHandler[] {
       outcomes.push({ action, outcome: 'queued' });
     }
     await store.setViolationActions(db, workspaceId, violationId, outcomes);
-    if (hit.ruleId) await store.countRuleHit(db, workspaceId, hit.ruleId, now);
-    if (hit.listId) await store.countWordListHit(db, workspaceId, hit.listId);
+    if (hit.ruleId) await store.countHit(db, workspaceId, hit.ruleId, now);
+    if (hit.listId) await store.countHit(db, workspaceId, hit.listId, now);
   }
 
   async function historyHits(ctx: EventContext, book: Book, group: GroupFacts, text: string): Promise<Hit[]> {
@@ -160,7 +160,7 @@ export function guardHandlers(deps: GuardHandlerDeps): EventHandler[] {
       };
       await enqueueAction(db, workspaceId, { ...base, chatId: group.chatId, message }, now);
     }
-    await store.countRuleHit(db, workspaceId, entry.rule.id, now);
+    await store.countHit(db, workspaceId, entry.rule.id, now);
   }
 
   async function welcome(ctx: EventContext, book: Book, group: GroupFacts, rejoin: boolean): Promise<void> {
@@ -279,7 +279,7 @@ export function welcomeJob(deps: { guard: GuardService; capabilitiesOf(connector
             cause: `guard:rule:${rule.id}`,
           }, now);
         }
-        await store.countRuleHit(trx, workspaceId, rule.id, now);
+        await store.countHit(trx, workspaceId, rule.id, now);
       });
     },
   });

@@ -70,7 +70,7 @@ export type RegexSet = {
 };
 
 /** Compiles checked patterns into one time-bounded evaluator. */
-export function compileRegexSet(patterns: readonly string[], budgetMs = 25): RegexSet {
+export function compileRegexSet(patterns: readonly string[], budgetMs = 100): RegexSet {
   const context = createContext({ patterns: patterns.map((p) => new RegExp(p, 'iu')), text: '' });
   const script = new Script('patterns.map((p) => p.test(text))');
   return {

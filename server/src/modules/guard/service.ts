@@ -340,8 +340,8 @@ export function createGuardService(deps: GuardDeps) {
       const since = clock.now() - days * DAY;
       const [rules, lists, totals] = await Promise.all([store.listRules(db, workspaceId), store.listWordLists(db, workspaceId), store.violationTotals(db, workspaceId, since)]);
       return {
-        rules: rules.map((r) => ({ id: r.id, kind: r.kind, name: r.name, hits: Number(r.hits), lastHitAt: r.last_hit_at })),
-        wordLists: lists.map((l) => ({ id: l.id, name: l.name, category: l.category, hits: Number(l.hits) })),
+        rules: rules.map(store.toRule).map((r) => ({ id: r.id, kind: r.kind, name: r.name, hits: r.hits, lastHitAt: r.lastHitAt })),
+        wordLists: lists.map((l) => store.toWordList(l, false)).map((l) => ({ id: l.id, name: l.name, category: l.category, hits: l.hits })),
         violations: {
           total: totals.reduce((s, t) => s + t.n, 0),
           pardoned: totals.reduce((s, t) => s + t.pardoned, 0),

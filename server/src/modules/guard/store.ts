@@ -6,7 +6,10 @@ import { DEFAULT_POLICY, type Exemption, type Hit, type Policy, type Rule, type 
 
 // All of the guard's SQL. workspaceId first, every query filtered on it.
 
-export function toRule(row: GuardRuleRow): Rule {
+/** A row with its hit counter (from guard_hits; none yet is zero). */
+type Counted<R> = R & { hits?: number | string | null; last_hit_at?: number | string | null };
+
+export function toRule(row: Counted<GuardRuleRow>): Rule {
   return {
     id: row.id,
     kind: row.kind as RuleKind,
@@ -15,14 +18,14 @@ export function toRule(row: GuardRuleRow): Rule {
     priority: row.priority,
     scope: fromJson<Scope>(row.scope, { groupIds: [], groupTypes: [], groupTags: [] }),
     config: fromJson<Record<string, unknown>>(row.config, {}),
-    hits: Number(row.hits),
-    lastHitAt: row.last_hit_at,
+    hits: Number(row.hits ?? 0),
+    lastHitAt: row.last_hit_at === null || row.last_hit_at === undefined ? null : Number(row.last_hit_at),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
 }
 
-export function toWordList(row: GuardWordListRow, withWords: boolean): WordList {
+export function toWordList(row: Counted<GuardWordListRow>, withWords: boolean): WordList {
   return {
     id: row.id,
     name: row.name,
@@ -30,7 +33,7 @@ export function toWordList(row: GuardWordListRow, withWords: boolean): WordList 
     enabled: row.enabled === 1,
     wordCount: row.word_count,
     ...(withWords ? { words: fromJson<string[]>(row.words, []) } : {}),
-    hits: Number(row.hits),
+    hits: Number(row.hits ?? 0),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -67,8 +70,6 @@ export async function insertRule(db: Db, workspaceId: string, rule: { kind: Rule
       priority: rule.priority,
       scope: toJson(rule.scope),
       config: toJson(rule.config),
-      hits: 0,
-      last_hit_at: null,
       created_at: now,
       updated_at: now,
     })
@@ -76,19 +77,25 @@ export async function insertRule(db: Db, workspaceId: string, rule: { kind: Rule
     .executeTakeFirstOrThrow();
 }
 
-export async function findRule(db: Db, workspaceId: string, id: string): Promise<GuardRuleRow | undefined> {
-  return db.selectFrom('guard_rules').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
-}
-
-export async function listRules(db: Db, workspaceId: string, kind?: RuleKind): Promise<GuardRuleRow[]> {
+function rulesWithHits(db: Db, workspaceId: string) {
   return db
     .selectFrom('guard_rules')
-    .selectAll()
-    .where('workspace_id', '=', workspaceId)
-    .$if(kind !== undefined, (q) => q.where('kind', '=', kind!))
-    .orderBy('priority')
-    .orderBy('created_at')
-    .orderBy('id')
+    .leftJoin('guard_hits', (j) => j.onRef('guard_hits.target_id', '=', 'guard_rules.id').on('guard_hits.workspace_id', '=', workspaceId))
+    .selectAll('guard_rules')
+    .select(['guard_hits.hits', 'guard_hits.last_hit_at'])
+    .where('guard_rules.workspace_id', '=', workspaceId);
+}
+
+export async function findRule(db: Db, workspaceId: string, id: string): Promise<Counted<GuardRuleRow> | undefined> {
+  return rulesWithHits(db, workspaceId).where('guard_rules.id', '=', id).executeTakeFirst();
+}
+
+export async function listRules(db: Db, workspaceId: string, kind?: RuleKind): Promise<Counted<GuardRuleRow>[]> {
+  return rulesWithHits(db, workspaceId)
+    .$if(kind !== undefined, (q) => q.where('guard_rules.kind', '=', kind!))
+    .orderBy('guard_rules.priority')
+    .orderBy('guard_rules.created_at')
+    .orderBy('guard_rules.id')
     .execute();
 }
 
@@ -101,13 +108,12 @@ export async function deleteRule(db: Db, workspaceId: string, id: string): Promi
   return Number(result.numDeletedRows) > 0;
 }
 
-/** Hit counters do not move `updated_at`: a hit is not an edit, and the compiled rules stay cached. */
-export async function countRuleHit(db: Db, workspaceId: string, id: string, now: number): Promise<void> {
+/** Counts a hit of a rule or a word list (its own small row: a hit is not an edit of the rule). */
+export async function countHit(db: Db, workspaceId: string, targetId: string, now: number): Promise<void> {
   await db
-    .updateTable('guard_rules')
-    .set({ hits: sql`hits + 1`, last_hit_at: now })
-    .where('workspace_id', '=', workspaceId)
-    .where('id', '=', id)
+    .insertInto('guard_hits')
+    .values({ workspace_id: workspaceId, target_id: targetId, hits: 1, last_hit_at: now })
+    .onConflict((oc) => oc.columns(['workspace_id', 'target_id']).doUpdateSet({ hits: sql`guard_hits.hits + 1`, last_hit_at: now }))
     .execute();
 }
 
@@ -124,7 +130,6 @@ export async function insertWordList(db: Db, workspaceId: string, list: { name: 
       enabled: list.enabled ? 1 : 0,
       words: toJson(list.words),
       word_count: list.words.length,
-      hits: 0,
       created_at: now,
       updated_at: now,
     })
@@ -132,12 +137,21 @@ export async function insertWordList(db: Db, workspaceId: string, list: { name: 
     .executeTakeFirstOrThrow();
 }
 
-export async function findWordList(db: Db, workspaceId: string, id: string): Promise<GuardWordListRow | undefined> {
-  return db.selectFrom('guard_word_lists').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
+function listsWithHits(db: Db, workspaceId: string) {
+  return db
+    .selectFrom('guard_word_lists')
+    .leftJoin('guard_hits', (j) => j.onRef('guard_hits.target_id', '=', 'guard_word_lists.id').on('guard_hits.workspace_id', '=', workspaceId))
+    .selectAll('guard_word_lists')
+    .select(['guard_hits.hits', 'guard_hits.last_hit_at'])
+    .where('guard_word_lists.workspace_id', '=', workspaceId);
 }
 
-export async function listWordLists(db: Db, workspaceId: string): Promise<GuardWordListRow[]> {
-  return db.selectFrom('guard_word_lists').selectAll().where('workspace_id', '=', workspaceId).orderBy('created_at').orderBy('id').execute();
+export async function findWordList(db: Db, workspaceId: string, id: string): Promise<Counted<GuardWordListRow> | undefined> {
+  return listsWithHits(db, workspaceId).where('guard_word_lists.id', '=', id).executeTakeFirst();
+}
+
+export async function listWordLists(db: Db, workspaceId: string): Promise<Counted<GuardWordListRow>[]> {
+  return listsWithHits(db, workspaceId).orderBy('guard_word_lists.created_at').orderBy('guard_word_lists.id').execute();
 }
 
 export async function updateWordList(db: Db, workspaceId: string, id: string, patch: { name?: string; category?: WordCategory; enabled?: boolean; words?: string[] }, now: number): Promise<void> {
@@ -158,10 +172,6 @@ export async function updateWordList(db: Db, workspaceId: string, id: string, pa
 export async function deleteWordList(db: Db, workspaceId: string, id: string): Promise<boolean> {
   const result = await db.deleteFrom('guard_word_lists').where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
   return Number(result.numDeletedRows) > 0;
-}
-
-export async function countWordListHit(db: Db, workspaceId: string, id: string): Promise<void> {
-  await db.updateTable('guard_word_lists').set({ hits: sql`hits + 1` }).where('workspace_id', '=', workspaceId).where('id', '=', id).execute();
 }
 
 /** The revision of the workspace's guard configuration; every edit bumps it in the same transaction. */

@@ -2,7 +2,8 @@
 // Each canonical form lists spellings that mean it; a banned word containing
 // the canonical form is also matched in each variant spelling (expanded when
 // the matcher is built). Keys and variants are given in normalised form
-// (lower case, no spaces). Extend per workspace through the word-list API.
+// (lower case, no spaces). One table for every workspace: editing it per
+// workspace is not built yet.
 
 export type VariantTable = Readonly<Record<string, readonly string[]>>;
 

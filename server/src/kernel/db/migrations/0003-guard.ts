@@ -25,8 +25,6 @@ export async function up(db: Db): Promise<void> {
     .addColumn('priority', 'integer', (c) => c.notNull())
     .addColumn('scope', 'text', (c) => c.notNull())
     .addColumn('config', 'text', (c) => c.notNull())
-    .addColumn('hits', 'bigint', (c) => c.notNull().defaultTo(0))
-    .addColumn('last_hit_at', 'bigint')
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .addColumn('updated_at', 'bigint', (c) => c.notNull())
     .execute();
@@ -42,11 +40,20 @@ export async function up(db: Db): Promise<void> {
     // The words as a JSON array: a list is read and written whole (import, edit), never word by word.
     .addColumn('words', 'text', (c) => c.notNull())
     .addColumn('word_count', 'integer', (c) => c.notNull())
-    .addColumn('hits', 'bigint', (c) => c.notNull().defaultTo(0))
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .addColumn('updated_at', 'bigint', (c) => c.notNull())
     .execute();
   await s.createIndex('guard_word_lists_workspace').on('guard_word_lists').columns(['workspace_id']).execute();
+
+  // Hit counters of rules and word lists, apart from them: a hit must not rewrite a 20k-word list row.
+  await s
+    .createTable('guard_hits')
+    .addColumn('workspace_id', 'text', (c) => c.notNull().references('workspaces.id'))
+    .addColumn('target_id', 'text', (c) => c.notNull())
+    .addColumn('hits', 'bigint', (c) => c.notNull())
+    .addColumn('last_hit_at', 'bigint', (c) => c.notNull())
+    .addPrimaryKeyConstraint('guard_hits_pk', ['workspace_id', 'target_id'])
+    .execute();
 
   // Escalation ladders: '*' is the workspace default, otherwise a group type.
   await s
@@ -148,7 +155,7 @@ export async function up(db: Db): Promise<void> {
 }
 
 export async function down(db: Db): Promise<void> {
-  for (const table of ['blacklist', 'guard_activity', 'guard_members', 'guard_reply_cooldowns', 'guard_violations', 'guard_exemptions', 'guard_policies', 'guard_word_lists', 'guard_rules', 'guard_revisions']) {
+  for (const table of ['blacklist', 'guard_activity', 'guard_members', 'guard_reply_cooldowns', 'guard_violations', 'guard_exemptions', 'guard_policies', 'guard_word_lists', 'guard_rules', 'guard_revisions', 'guard_hits']) {
     await db.schema.dropTable(table).ifExists().execute();
   }
 }
