@@ -10,9 +10,11 @@ import { createEngine, loadPersistedNow, persistNow, type Engine } from './kerne
 import { createPipeline, type EventHandler, type Pipeline } from './kernel/events/pipeline.js';
 import { createHttpServer } from './kernel/http/server.js';
 import { newSecret } from './kernel/ids.js';
-import { createJobRunner, type JobDefinition } from './kernel/jobs/jobs.js';
+import { createJobRunner, type JobDefinition, type JobRunner } from './kernel/jobs/jobs.js';
 import { createLogger, type Logger } from './kernel/logger.js';
 import { createMetrics } from './kernel/metrics.js';
+import { countDueByLane, createScale, type ScaleMode } from './kernel/scale/index.js';
+import type { WorkerRole } from './kernel/scale/liveness.js';
 import { createDispatcher, type StaffReason } from './kernel/outbox/dispatcher.js';
 import { countActionsByState, type Action } from './kernel/outbox/outbox.js';
 import { nextLocalTime } from './kernel/time.js';
@@ -34,6 +36,8 @@ export type AppOptions = {
   /** Extra event handlers and jobs (tests, later modules). */
   handlers?: EventHandler[];
   jobs?: JobDefinition<unknown>[];
+  /** Scale mode (REDIS_URL): api serves HTTP and enqueues, worker runs due work, all does both. */
+  role?: WorkerRole;
 };
 
 export type QunyunApp = {
@@ -44,6 +48,8 @@ export type QunyunApp = {
   http: FastifyInstance;
   engine: Engine;
   pipeline: Pipeline;
+  /** Durable timers: schedule jobs of the catalog. */
+  jobs: JobRunner;
   workspaces: WorkspaceService;
   tasks: TaskService;
   connectors: ConnectorService;
@@ -89,6 +95,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   await migrateToLatest(db, dbHandle.dialect);
   const clock = await createClock(config, dbHandle);
   const sealer = createSealer(loadSecretKey(config));
+  const scale: ScaleMode | null = config.redisUrl ? createScale({ config, logger, role: options.role ?? 'all' }) : null;
 
   const workspaces = createWorkspaceService({ db, clock });
   const audit = workspaces.audit;
@@ -119,6 +126,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     db,
     clock,
     logger,
+    ...(scale ? { workerId: scale.workerId } : {}),
     catalog: [
       retentionJob({
         async retentionDaysOf(workspaceId) {
@@ -150,10 +158,12 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
         actionId: action.id,
         assigneeRole: 'operator',
       }),
-    onOutcome: (action, outcome) => metrics?.actionOutcome(action.lane, outcome),
+    onOutcome: (action, outcome) => metrics?.actionOutcome(action.lane, outcome, action.accountId ?? `${action.connectorId}:default`),
+    ...(scale ? { limiter: scale.limiter, workerId: scale.workerId } : {}),
   });
+  const scaleRuntime = scale?.runtime({ db, clock, jobs, dispatcher }) ?? null;
 
-  const engine = createEngine({ db, clock, logger, jobs, dispatcher });
+  const engine = createEngine({ db, clock, logger, jobs, dispatcher, ...(scaleRuntime ? { drainElsewhere: () => scaleRuntime.drainAll() } : {}) });
   const pipeline = createPipeline({
     db,
     clock,
@@ -163,7 +173,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   });
   pipelineRef = pipeline;
 
-  const messages = createMessageService({ db, clock, connectors, groups, members, audit, kick: () => engine.kick() });
+  // Scale mode: workers scan for due sends every 100 ms; the API process has nothing to kick.
+  const messages = createMessageService({ db, clock, connectors, groups, members, audit, kick: () => (scaleRuntime ? undefined : engine.kick()) });
   const simulator = createSimulatorService({ db, clock, connectors, groups, pipeline, engine });
 
   metrics = createMetrics({
@@ -174,6 +185,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       const next = [await jobs.nextDueAt(), await dispatcher.nextDueAt()].filter((t): t is number => t !== null);
       return next.length ? Math.max(0, clock.now() - Math.min(...next)) : 0;
     },
+    dueByLane: () => countDueByLane(db, clock.now()),
+    ...(scaleRuntime ? { queueCounts: () => scaleRuntime.queueCounts() } : {}),
   });
 
   await connectors.start();
@@ -194,14 +207,18 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     },
   });
 
+  if (scale) scale.restrictHttp(http);
+
   http.get('/healthz', { config: { role: 'public' }, schema: { hide: true } }, async (_request, reply) => {
+    const redis = scaleRuntime ? ((await scaleRuntime.redisUp()) ? 'ok' : 'unreachable') : undefined;
     try {
       await db.selectFrom('workspaces').select('id').limit(1).execute();
-      return { ok: true, clock: clock.mode, now: clock.now(), database: dbHandle.dialect };
     } catch (error) {
       logger.error({ err: error }, 'health check failed');
-      return reply.status(503).send({ ok: false, database: 'unreachable' });
+      return reply.status(503).send({ ok: false, database: 'unreachable', ...(redis ? { redis } : {}) });
     }
+    if (redis === 'unreachable') return reply.status(503).send({ ok: false, database: dbHandle.dialect, redis });
+    return { ok: true, clock: clock.mode, now: clock.now(), database: dbHandle.dialect, ...(scale ? { redis, role: scale.role, worker: scale.workerId } : {}) };
   });
   http.get('/metrics', { config: { role: 'public' }, schema: { hide: true } }, async (_request, reply) => {
     reply.header('content-type', metrics!.registry.contentType);
@@ -225,6 +242,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     http,
     engine,
     pipeline,
+    jobs,
     workspaces,
     tasks,
     connectors,
@@ -233,7 +251,9 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     messages,
     simulator,
     async start() {
-      await engine.start();
+      // Scale mode: recovery is per dead worker (see kernel/scale), never "everything in sending".
+      if (scaleRuntime) await scaleRuntime.start();
+      else await engine.start();
       for (const workspaceId of await workspaces.listWorkspaceIds()) {
         const workspace = await workspaces.getOrThrow(workspaceId);
         const runAt = nextLocalTime(clock.now(), '03:30', workspace.timeZone);
@@ -241,8 +261,10 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       }
     },
     async close() {
-      await engine.stop();
       await http.close();
+      await scaleRuntime?.stop();
+      await scale?.close();
+      await engine.stop();
       await connectors.stop();
       await dbHandle.close();
     },

@@ -2,6 +2,7 @@ import { Migrator, type Migration, type MigrationProvider } from 'kysely';
 import type { Db } from '../../database.js';
 import type { Dialect } from './db.js';
 import * as m0001 from './migrations/0001-core.js';
+import * as m0004 from './migrations/0004-scale.js';
 
 // One history for both dialects. A migration that must branch on the dialect
 // receives it explicitly; both branches run in CI.
@@ -12,6 +13,7 @@ export type DialectMigration = {
 
 const history: Record<string, DialectMigration> = {
   '0001-core': m0001,
+  '0004-scale': m0004,
 };
 
 class InCodeProvider implements MigrationProvider {
