@@ -159,7 +159,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
         assigneeRole: 'operator',
       }),
     onOutcome: (action, outcome) => metrics?.actionOutcome(action.lane, outcome, action.accountId ?? `${action.connectorId}:default`),
-    ...(scale ? { limiter: scale.limiter, workerId: scale.workerId } : {}),
+    ...(scale ? { limiter: scale.limiter, workerId: scale.workerId, loadAdapters: () => connectors.start() } : {}),
   });
   const scaleRuntime = scale?.runtime({ db, clock, jobs, dispatcher }) ?? null;
 

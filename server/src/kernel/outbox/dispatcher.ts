@@ -31,6 +31,8 @@ export type DispatcherOptions = {
   onOutcome?(action: Action, state: 'sent' | 'failed' | 'unknown' | 'deferred' | 'retry'): void;
   /** Shared limits (scale mode: Redis); the default is this process's own sliding window. */
   limiter?: SharedLimiter;
+  /** Scale mode: a connector created by another process is loaded here before giving up on it. */
+  loadAdapters?(): Promise<void>;
   /** The worker process that claims actions (scale mode); recovery after its death is keyed on it. */
   workerId?: string;
 };
@@ -121,7 +123,11 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   }
 
   async function dispatchOne(action: Action, now: number): Promise<void> {
-    const adapter = options.adapterFor(action.connectorId);
+    let adapter = options.adapterFor(action.connectorId);
+    if (!adapter && options.loadAdapters) {
+      await options.loadAdapters();
+      adapter = options.adapterFor(action.connectorId);
+    }
     if (!adapter) return finish(action, 'failed', 'connector_unavailable', `connector ${action.connectorId} is not running`);
     if (!supportsAction(adapter.capabilities, action.kind)) {
       return finish(action, 'failed', 'capability_missing', `${adapter.platform} cannot ${action.kind}`);

@@ -88,6 +88,7 @@ export function createScaleRuntime(options: ScaleRuntimeOptions): ScaleRuntime {
   const consumerConnections: Redis[] = [];
   const tickers: Ticker[] = [];
   let liveness: Liveness | null = null;
+  let redisEpoch: string | null = null;
   let stopping = false;
 
   async function refreshClock(): Promise<void> {
@@ -141,8 +142,29 @@ export function createScaleRuntime(options: ScaleRuntimeOptions): ScaleRuntime {
     await queue.addBulk(ids.map((id) => ({ name: 'run', data: { id }, opts: { jobId: `${id}.${stamp}`, removeOnComplete: true, removeOnFail: 1000, attempts: 8, backoff: { type: 'exponential', delay: 250 } } })));
   }
 
+  /**
+   * Notices a Redis that came back empty (restarted without persistence, or
+   * flushed): its marker key is gone. Every row handed to the lost queues goes
+   * back to the scan at once instead of waiting out REQUEUE_AFTER_MS.
+   */
+  async function checkRedisEpoch(): Promise<void> {
+    const key = `${options.prefix}:epoch`;
+    const fresh = `${workerId}:${Math.floor(monotonicMs())}`;
+    await producer.set(key, fresh, 'NX');
+    const epoch = await producer.get(key);
+    if (epoch === redisEpoch) return;
+    if (epoch === fresh || redisEpoch !== null) {
+      const actions = await db.updateTable('actions').set({ queued_at: null }).where('state', '=', 'pending').where('queued_at', 'is not', null).executeTakeFirst();
+      const timers = await db.updateTable('jobs').set({ queued_at: null }).where('state', '=', 'pending').where('queued_at', 'is not', null).executeTakeFirst();
+      const back = Number(actions.numUpdatedRows) + Number(timers.numUpdatedRows);
+      if (back > 0) logger.warn({ rows: back }, 'Redis came back without its queues: queued rows go out again');
+    }
+    redisEpoch = epoch;
+  }
+
   /** One scan: every due row goes to its queue. Returns how many rows were handed over. */
   async function scanOnce(): Promise<number> {
+    await checkRedisEpoch();
     await refreshClock();
     const now = clock.now();
     let handed = 0;
