@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createPgDatabase } from './support/services.js';
-import { freePort, serverEnv, ServerProcess, sleep, startPeer, waitForExit } from './support/processes.js';
+import { ensureBuilt, freePort, serverEnv, ServerProcess, sleep, startPeer, waitForExit } from './support/processes.js';
 import { scaleServicesUp } from './support/scale.js';
 
 // Services going away under a running scale-mode deployment. The test starts
@@ -102,6 +102,7 @@ describe('scale mode when Redis or PostgreSQL goes away', () => {
   it.skipIf(!up)(
     'Redis stopped mid-burst and started again empty: healthz answers 503 naming redis, then every send goes out exactly once',
     async () => {
+      ensureBuilt();
       const workDir = mkdtempSync(join(tmpdir(), 'qunyun-outage-'));
       cleanups.push(async () => rmSync(workDir, { recursive: true, force: true }));
       const pgdb = await createPgDatabase();
@@ -192,6 +193,7 @@ describe('scale mode when Redis or PostgreSQL goes away', () => {
   );
 
   it.skipIf(!up)('PostgreSQL unreachable: healthz answers 503 naming the database, and 200 again once it is back', async () => {
+    ensureBuilt();
     const pgdb = await createPgDatabase();
     cleanups.push(() => pgdb.drop());
     const target = new URL(pgdb.url);

@@ -15,3 +15,19 @@ export async function scaleServicesUp(suite: string): Promise<boolean> {
   process.stderr.write(`\n!!! ${suite}: SKIPPED, ${missing.join(' and ')} not reachable (CI requires them).\n\n`);
   return false;
 }
+
+/** Removes every key a test run wrote under its prefix from the shared Redis. */
+export async function dropRedisPrefix(prefix: string): Promise<void> {
+  const { Redis } = await import('ioredis');
+  const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 1 });
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { startTestApp, type TestApp } from '../../../test/support/app.js';
 import { redisKeyPrefix, testDialects } from '../../../test/support/services.js';
-import { scaleServicesUp, TEST_REDIS_URL } from '../../../test/support/scale.js';
+import { dropRedisPrefix, scaleServicesUp, TEST_REDIS_URL } from '../../../test/support/scale.js';
 import { defineJob } from './jobs.js';
 
 // One contract for every job runner (STYLE rule 5): the embedded runner on
@@ -48,6 +48,9 @@ type Driver = { name: string; dialect: 'sqlite' | 'postgres'; env: Record<string
 const drivers: Driver[] = (await testDialects()).map((dialect) => ({ name: `the embedded runner on ${dialect}`, dialect, env: {} }));
 if (await scaleServicesUp('job runner contract on BullMQ')) {
   drivers.push({ name: 'BullMQ in scale mode on postgres', dialect: 'postgres', env: { REDIS_URL: TEST_REDIS_URL, QUNYUN_REDIS_PREFIX: redisKeyPrefix().slice(0, -1) } });
+  afterAll(async () => {
+    for (const driver of drivers) if (driver.env.QUNYUN_REDIS_PREFIX) await dropRedisPrefix(driver.env.QUNYUN_REDIS_PREFIX);
+  });
 }
 
 for (const driver of drivers) {
