@@ -16,6 +16,8 @@ import { newSecret } from './kernel/ids.js';
 import { createJobRunner, type JobDefinition, type JobRunner } from './kernel/jobs/jobs.js';
 import { createLogger, type Logger } from './kernel/logger.js';
 import { createMetrics } from './kernel/metrics.js';
+import { countDueByLane, createScale, type ScaleMode } from './kernel/scale/index.js';
+import type { WorkerRole } from './kernel/scale/liveness.js';
 import { createDispatcher, type StaffReason } from './kernel/outbox/dispatcher.js';
 import { countActionsByState, type Action } from './kernel/outbox/outbox.js';
 import { nextLocalTime } from './kernel/time.js';
@@ -45,6 +47,8 @@ export type AppOptions = {
   jobs?: JobDefinition<unknown>[];
   /** Where the built console lives (default: web/dist of the repository). */
   consoleRoot?: string;
+  /** Scale mode (REDIS_URL): api serves HTTP and enqueues, worker runs due work, all does both. */
+  role?: WorkerRole;
 };
 
 export type QunyunApp = {
@@ -55,6 +59,8 @@ export type QunyunApp = {
   http: FastifyInstance;
   engine: Engine;
   pipeline: Pipeline;
+  /** Durable timers: schedule jobs of the catalog. */
+  jobs: JobRunner;
   workspaces: WorkspaceService;
   tasks: TaskService;
   connectors: ConnectorService;
@@ -64,7 +70,6 @@ export type QunyunApp = {
   simulator: SimulatorService;
   auth: AuthService;
   live: LiveService;
-  jobs: JobRunner;
   /** Starts the engine (recovery, then the work loop). */
   start(): Promise<void>;
   close(): Promise<void>;
@@ -104,6 +109,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   const clock = await createClock(config, dbHandle);
   const secretKey = loadSecretKey(config);
   const sealer = createSealer(secretKey);
+  const scale: ScaleMode | null = config.redisUrl ? createScale({ config, logger, role: options.role ?? 'all' }) : null;
 
   // Daily per-workspace jobs; scheduling is idempotent (dedupe keys), so boot and creation may both call it.
   let scheduleWorkspaceJobs: (workspace: { id: string; timeZone: string }) => Promise<void> = async () => {};
@@ -182,6 +188,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     db,
     clock,
     logger,
+    ...(scale ? { workerId: scale.workerId } : {}),
     catalog: [
       retentionJob({
         async retentionDaysOf(workspaceId) {
@@ -222,12 +229,14 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
         assigneeRole: 'operator',
       }),
     onOutcome: (action, outcome) => {
-      metrics?.actionOutcome(action.lane, outcome);
+      metrics?.actionOutcome(action.lane, outcome, action.accountId ?? `${action.connectorId}:default`);
       if (outcome === 'sent' || outcome === 'failed' || outcome === 'unknown') live.actionFinished(action, outcome);
     },
+    ...(scale ? { limiter: scale.limiter, workerId: scale.workerId, loadAdapters: () => connectors.start() } : {}),
   });
+  const scaleRuntime = scale?.runtime({ db, clock, jobs, dispatcher }) ?? null;
 
-  const engine = createEngine({ db, clock, logger, jobs, dispatcher });
+  const engine = createEngine({ db, clock, logger, jobs, dispatcher, ...(scaleRuntime ? { drainElsewhere: () => scaleRuntime.drainAll() } : {}) });
   const pipeline = createPipeline({
     db,
     clock,
@@ -245,7 +254,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   });
   pipelineRef = pipeline;
 
-  const messages = createMessageService({ db, clock, connectors, groups, members, audit, kick: () => engine.kick() });
+  // Scale mode: workers scan for due sends every 100 ms; the API process has nothing to kick.
+  const messages = createMessageService({ db, clock, connectors, groups, members, audit, kick: () => (scaleRuntime ? undefined : engine.kick()) });
   const simulator = createSimulatorService({ db, clock, connectors, groups, pipeline, engine });
 
   metrics = createMetrics({
@@ -256,6 +266,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       const next = [await jobs.nextDueAt(), await dispatcher.nextDueAt()].filter((t): t is number => t !== null);
       return next.length ? Math.max(0, clock.now() - Math.min(...next)) : 0;
     },
+    dueByLane: () => countDueByLane(db, clock.now()),
+    ...(scaleRuntime ? { queueCounts: () => scaleRuntime.queueCounts() } : {}),
   });
 
   await connectors.start();
@@ -275,14 +287,18 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   });
   await http.register(cookie, { secret: secretKey });
 
+  if (scale) scale.restrictHttp(http);
+
   http.get('/healthz', { config: { role: 'public' }, schema: { hide: true } }, async (_request, reply) => {
+    const redis = scaleRuntime ? ((await scaleRuntime.redisUp()) ? 'ok' : 'unreachable') : undefined;
     try {
       await db.selectFrom('workspaces').select('id').limit(1).execute();
-      return { ok: true, clock: clock.mode, now: clock.now(), database: dbHandle.dialect };
     } catch (error) {
       logger.error({ err: error }, 'health check failed');
-      return reply.status(503).send({ ok: false, database: 'unreachable' });
+      return reply.status(503).send({ ok: false, database: 'unreachable', ...(redis ? { redis } : {}) });
     }
+    if (redis === 'unreachable') return reply.status(503).send({ ok: false, database: dbHandle.dialect, redis });
+    return { ok: true, clock: clock.mode, now: clock.now(), database: dbHandle.dialect, ...(scale ? { redis, role: scale.role, worker: scale.workerId } : {}) };
   });
   http.get('/metrics', { config: { role: 'public' }, schema: { hide: true } }, async (_request, reply) => {
     reply.header('content-type', metrics!.registry.contentType);
@@ -313,6 +329,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     http,
     engine,
     pipeline,
+    jobs,
     workspaces,
     tasks,
     connectors,
@@ -322,14 +339,17 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     simulator,
     auth,
     live,
-    jobs,
     async start() {
-      await engine.start();
+      // Scale mode: recovery is per dead worker (see kernel/scale), never "everything in sending".
+      if (scaleRuntime) await scaleRuntime.start();
+      else await engine.start();
       for (const workspaceId of await workspaces.listWorkspaceIds()) await scheduleWorkspaceJobs(await workspaces.getOrThrow(workspaceId));
     },
     async close() {
-      await engine.stop();
       await http.close();
+      await scaleRuntime?.stop();
+      await scale?.close();
+      await engine.stop();
       await connectors.stop();
       await live.settled();
       await dbHandle.close();

@@ -1,4 +1,4 @@
-import type { Generated, Kysely } from 'kysely';
+import type { ColumnType, Generated, Kysely } from 'kysely';
 
 // The row types of every table, in one place because Kysely types a database
 // as one interface. Each section names the module that owns those tables; only
@@ -325,6 +325,7 @@ export interface Database {
   live_items: LiveItemRow;
   demo_worlds: DemoWorldRow;
   demo_people: DemoPersonRow;
+  workers: WorkerRow;
 }
 
 /** A database handle or a transaction: stores take either. */
@@ -508,4 +509,30 @@ export interface DemoPersonRow {
   model: string;
   chat_id: string;
   present: number;
+}
+
+// --- scale ---
+// Columns migration 0004-scale adds to actions and jobs (declaration merging keeps
+// the core interfaces untouched); null in embedded mode.
+export interface ActionRow {
+  /** The worker process that took the action to `sending`. */
+  claimed_by: ColumnType<string | null, string | null | undefined, string | null>;
+  /** When the action was handed to a BullMQ queue, PostgreSQL wall time in ms. */
+  queued_at: ColumnType<number | null, number | null | undefined, number | null>;
+}
+export interface JobRow {
+  /** The worker process that took the job to `running`. */
+  claimed_by: ColumnType<string | null, string | null | undefined, string | null>;
+  /** When the job was handed to a BullMQ queue, PostgreSQL wall time in ms. */
+  queued_at: ColumnType<number | null, number | null | undefined, number | null>;
+}
+
+/** A live worker process of scale mode; liveness is its advisory lock, not this row. */
+export interface WorkerRow {
+  id: string;
+  /** api | worker | all */
+  role: string;
+  host: string;
+  pid: number;
+  started_at: number;
 }

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { z } from 'zod';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig, redactedConfig, type Config } from './kernel/config.js';
 import { openDb } from './kernel/db/db.js';
@@ -10,7 +11,7 @@ import { seedDemo, type DemoReady } from './demo/index.js';
 // The CLI: qunyun start | migrate | workspace create | token create | user create --owner
 
 const USAGE = `usage:
-  qunyun start
+  qunyun start [--role api|worker|all]   (roles need REDIS_URL + DATABASE_URL: scale mode; default all)
   qunyun migrate
   qunyun workspace create <slug> [--name NAME] [--time-zone Asia/Shanghai]
   qunyun token create --workspace SLUG [--role owner|admin|operator|assistant|viewer] [--name NAME]
@@ -22,9 +23,14 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-async function start(config: Config): Promise<void> {
-  const app = await buildApp(config);
-  app.logger.info({ config: redactedConfig(config) }, 'starting');
+const StartRoleSchema = z.enum(['api', 'worker', 'all']);
+
+async function start(config: Config, roleArg: string | undefined): Promise<void> {
+  const role = StartRoleSchema.safeParse(roleArg ?? 'all');
+  if (!role.success) fail(`--role must be one of ${StartRoleSchema.options.join(', ')}`);
+  if (role.data !== 'all' && !config.redisUrl) fail(`--role ${role.data} needs scale mode: set REDIS_URL and DATABASE_URL`);
+  const app = await buildApp(config, { role: role.data });
+  app.logger.info({ config: redactedConfig(config), role: role.data }, 'starting');
   let demo: DemoReady | undefined;
   if (config.demo) {
     demo = await seedDemo(app);
@@ -40,6 +46,7 @@ async function start(config: Config): Promise<void> {
   if (demo) lines.push(`Console: ${base}/  login: ${demo.email} / ${demo.password}  (workspace demo)`);
   process.stdout.write(`\n${lines.join('\n')}\n\n`);
   let closing = false;
+  // Graceful: HTTP stops taking requests, sends under way finish and are recorded, claims are released.
   const shutdown = (signal: string) => {
     if (closing) return;
     closing = true;
@@ -80,7 +87,7 @@ export async function runCli(argv: string[]): Promise<void> {
     throw error;
   }
   try {
-    if (command === 'start') return await start(config);
+    if (command === 'start') return await start(config, values.role);
     if (command === 'migrate') {
       const handle = openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
       const applied = await migrateToLatest(handle.db, handle.dialect);

@@ -13,7 +13,14 @@ describe('configuration', () => {
     expect(() => loadConfig({ QUNYUN_BOOTSTRAP_TOKEN: 'short' })).toThrow(/QUNYUN_BOOTSTRAP_TOKEN/);
     expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL/);
   });
-  it('secrets never reach the logs', () => {
+  it('scale mode needs PostgreSQL as well as Redis, and namespaces its Redis keys', () => {
+    expect(() => loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379' })).toThrow(/REDIS_URL: scale mode needs DATABASE_URL/);
+    const config = loadConfig({ REDIS_URL: 'redis://:hush@127.0.0.1:6379', DATABASE_URL: 'postgres://u@h/db' });
+    expect(config).toMatchObject({ redisUrl: 'redis://:hush@127.0.0.1:6379', redisPrefix: 'qunyun' });
+    expect(JSON.stringify(redactedConfig(config))).not.toContain('hush');
+    expect(() => loadConfig({ QUNYUN_REDIS_PREFIX: 'has space' })).toThrow(/QUNYUN_REDIS_PREFIX/);
+  });
+    it('secrets never reach the logs', () => {
     const config = loadConfig({ QUNYUN_BOOTSTRAP_TOKEN: 'a-very-secret-token-1234', DATABASE_URL: 'postgres://u:pw@h/db' });
     const text = JSON.stringify(redactedConfig(config));
     expect(text).not.toContain('a-very-secret-token-1234');

@@ -22,6 +22,10 @@ const EnvSchema = z.object({
     .string()
     .regex(/^rediss?:\/\//, 'must be a redis:// URL')
     .optional(),
+  QUNYUN_REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_:.-]{1,64}$/, 'must be 1–64 letters, digits, _ : . or -')
+    .default('qunyun'),
   QUNYUN_CLOCK: z.enum(['real', 'virtual', 'accelerated']).default('real'),
   QUNYUN_CLOCK_START: z
     .string()
@@ -56,6 +60,8 @@ export type Config = Readonly<{
   publicUrl: string | undefined;
   databaseUrl: string | undefined;
   redisUrl: string | undefined;
+  /** Every Redis key of this deployment starts with it (BullMQ queues, rate limits). */
+  redisPrefix: string;
   clock: { mode: 'real' | 'virtual' | 'accelerated'; start: number; rate: number };
   bootstrap: { token: string | undefined; workspace: string };
   demo: boolean;
@@ -78,6 +84,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`invalid configuration\n  ${lines.join('\n  ')}`);
   }
   const e = parsed.data;
+  // Scale mode keeps timers and the outbox in PostgreSQL; Redis alone is not enough.
+  if (e.REDIS_URL && !e.DATABASE_URL) throw new ConfigError('invalid configuration\n  REDIS_URL: scale mode needs DATABASE_URL (PostgreSQL) as well');
   return Object.freeze({
     dataDir: e.QUNYUN_DATA,
     host: e.QUNYUN_HOST,
@@ -85,6 +93,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     publicUrl: e.QUNYUN_PUBLIC_URL,
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
+    redisPrefix: e.QUNYUN_REDIS_PREFIX,
     clock: Object.freeze({ mode: e.QUNYUN_CLOCK, start: e.QUNYUN_CLOCK_START, rate: e.QUNYUN_CLOCK_RATE }),
     bootstrap: Object.freeze({ token: e.QUNYUN_BOOTSTRAP_TOKEN, workspace: e.QUNYUN_BOOTSTRAP_WORKSPACE }),
     demo: e.QUNYUN_DEMO,
@@ -112,6 +121,7 @@ export function redactedConfig(config: Config): Record<string, unknown> {
   return {
     ...config,
     databaseUrl: config.databaseUrl?.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@'),
+    redisUrl: config.redisUrl?.replace(/\/\/([^@/]*)@/, '//***@'),
     bootstrap: { ...config.bootstrap, token: config.bootstrap.token ? '***' : undefined },
     secretKey: config.secretKey ? '***' : undefined,
     demoPassword: config.demoPassword ? '***' : undefined,

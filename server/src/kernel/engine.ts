@@ -29,6 +29,11 @@ export type EngineOptions = {
   dispatcher: Dispatcher;
   tickMs?: number;
   onAfterRecover?: () => Promise<void>;
+  /**
+   * Scale mode: due work runs in worker processes, and draining means waiting
+   * for their queues to empty. Replaces the in-process run of jobs and actions.
+   */
+  drainElsewhere?: () => Promise<void>;
 };
 
 /** Reads the persisted clock; a restart never moves a virtual or accelerated clock back. */
@@ -60,6 +65,7 @@ export function createEngine(options: EngineOptions): Engine {
   }
 
   async function drainNow(): Promise<void> {
+    if (options.drainElsewhere) return options.drainElsewhere();
     for (let round = 0; round < 10_000; round++) {
       const ran = await jobs.runDue();
       const sent = await dispatcher.dispatchDue();

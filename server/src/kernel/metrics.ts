@@ -10,12 +10,45 @@ export function createMetrics(collectors: {
   jobStates(): Promise<Record<string, number>>;
   openTasks(): Promise<number>;
   oldestDueLagMs(): Promise<number>;
+  /** Scale mode: BullMQ job counts by queue and state. */
+  queueCounts?(): Promise<Record<string, Record<string, number>>>;
+  /** Actions due now and not yet sent, by priority lane. */
+  dueByLane?(): Promise<Record<string, number>>;
 }) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'qunyun_process_' });
 
   const events = new Counter({ name: 'qunyun_events_ingested_total', help: 'Platform events by type and outcome', labelNames: ['type', 'outcome'], registers: [registry] });
   const actions = new Counter({ name: 'qunyun_action_outcomes_total', help: 'Dispatcher outcomes by lane and result', labelNames: ['lane', 'outcome'], registers: [registry] });
+  const accountSends = new Counter({ name: 'qunyun_account_sends_total', help: 'Actions delivered by this process, by sending account (rate() gives the send rate)', labelNames: ['account'], registers: [registry] });
+  if (collectors.queueCounts) {
+    const read = collectors.queueCounts;
+    new Gauge({
+      name: 'qunyun_queue_jobs',
+      help: 'BullMQ jobs by queue and state (scale mode)',
+      labelNames: ['queue', 'state'],
+      registers: [registry],
+      async collect() {
+        // Redis may be gone: the scrape still answers, without these samples.
+        const counts = await read().catch(() => ({}) as Record<string, Record<string, number>>);
+        this.reset();
+        for (const [queue, states] of Object.entries(counts)) for (const [state, n] of Object.entries(states)) this.set({ queue, state }, n);
+      },
+    });
+  }
+  if (collectors.dueByLane) {
+    const read = collectors.dueByLane;
+    new Gauge({
+      name: 'qunyun_outbox_due',
+      help: 'Actions due now and not yet sent, by priority lane (the queue depth of each lane)',
+      labelNames: ['lane'],
+      registers: [registry],
+      async collect() {
+        const counts = await read();
+        for (const lane of ['moderation', 'welcome', 'sop', 'api', 'broadcast']) this.set({ lane }, counts[lane] ?? 0);
+      },
+    });
+  }
   new Gauge({
     name: 'qunyun_outbox_actions',
     help: 'Actions in the outbox by delivery state',
@@ -56,6 +89,9 @@ export function createMetrics(collectors: {
   return {
     registry,
     eventIngested: (type: string, outcome: string) => events.inc({ type, outcome }),
-    actionOutcome: (lane: string, outcome: string) => actions.inc({ lane, outcome }),
+    actionOutcome: (lane: string, outcome: string, account?: string) => {
+      actions.inc({ lane, outcome });
+      if (outcome === 'sent' && account) accountSends.inc({ account });
+    },
   };
 }

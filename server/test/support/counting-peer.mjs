@@ -4,6 +4,7 @@
 //   POST /send   {actionId, idempotencyKey, kind, chatId, personId, message, …} → 200 {"id": actionId}
 //   GET  /stats  → {received, distinct, duplicates: [ids received more than once]}
 //   GET  /ids    → [distinct ids]
+//   GET  /receipts → [[actionId, chatId, accountId, receivedAtMs], …] in arrival order (rate-limit checks)
 // It prints {"port":N} as one line on stdout once listening, and exits when
 // its parent's stdin closes or on SIGTERM.
 import { appendFileSync, writeFileSync } from 'node:fs';
@@ -15,6 +16,8 @@ if (logFile) writeFileSync(logFile, '');
 /** actionId → times received */
 const counts = new Map();
 let received = 0;
+/** [actionId, chatId, accountId, receivedAtMs] per receipt */
+const receipts = [];
 
 function answer(res, status, body) {
   const text = JSON.stringify(body);
@@ -47,6 +50,7 @@ const server = createServer(async (req, res) => {
       // whether or not the sender lives to see the answer.
       received++;
       counts.set(actionId, (counts.get(actionId) ?? 0) + 1);
+      receipts.push([actionId, body.chatId ?? null, body.accountId ?? null, performance.timeOrigin + performance.now()]);
       if (logFile) appendFileSync(logFile, `${actionId}\n`);
       // A random pause widens the window in which a crash catches a send mid-flight.
       await new Promise((resolve) => setTimeout(resolve, Math.floor(Math.random() * 16)));
@@ -57,6 +61,7 @@ const server = createServer(async (req, res) => {
       return answer(res, 200, { received, distinct: counts.size, duplicates });
     }
     if (req.method === 'GET' && path === '/ids') return answer(res, 200, [...counts.keys()]);
+    if (req.method === 'GET' && path === '/receipts') return answer(res, 200, receipts);
     return answer(res, 404, { error: 'not found' });
   } catch (error) {
     if (!res.headersSent) answer(res, 500, { error: String(error) });

@@ -23,6 +23,12 @@ export type OpenDbOptions = { databaseUrl?: string | undefined; dataDir: string;
 export function openDb(options: OpenDbOptions): DbHandle {
   if (options.databaseUrl) {
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
+    // A connection broken by a PostgreSQL restart must not crash the process:
+    // the pool drops it, the next query opens a new one, /healthz reports the outage.
+    pool.on('error', () => undefined);
+    // The same for a connection that breaks while checked out between two queries: its
+    // query (if any) fails, and the pool discards it on release instead of reusing it.
+    pool.on('connect', (client) => client.on('error', () => undefined));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, dialect: 'postgres', close: () => db.destroy() };
   }

@@ -4,6 +4,7 @@ import type { Dialect } from './db.js';
 import * as m0001 from './migrations/0001-core.js';
 import * as m0002 from './migrations/0002-console.js';
 import * as m0003 from './migrations/0003-guard.js';
+import * as m0004 from './migrations/0004-scale.js';
 
 // One history for both dialects. A migration that must branch on the dialect
 // receives it explicitly; both branches run in CI.
@@ -16,6 +17,7 @@ const history: Record<string, DialectMigration> = {
   '0001-core': m0001,
   '0002-console': m0002,
   '0003-guard': m0003,
+  '0004-scale': m0004,
 };
 
 class InCodeProvider implements MigrationProvider {

@@ -51,9 +51,20 @@ export type JobRunner = {
   nextDueAt(): Promise<number | null>;
   recover(): Promise<number>;
   counts(): Promise<Record<string, number>>;
+  /** Runs one job if it is still pending and due (scale mode: a queued BullMQ job names it). */
+  runById(id: string): Promise<'ran' | 'not_due' | 'not_pending'>;
+  /** Jobs a dead worker left `running` run again (at least once). */
+  recoverClaimedBy(workerId: string): Promise<number>;
 };
 
-export type JobRunnerOptions = { db: Db; clock: Clock; logger: Logger; catalog: readonly JobDefinition<unknown>[] };
+export type JobRunnerOptions = {
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+  catalog: readonly JobDefinition<unknown>[];
+  /** The worker process that claims jobs (scale mode). */
+  workerId?: string;
+};
 
 export function createJobRunner(options: JobRunnerOptions): JobRunner {
   const { db, clock, logger } = options;
@@ -102,7 +113,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     const job = catalog.get(row.name);
     const claimed = await db
       .updateTable('jobs')
-      .set({ state: 'running', attempts: row.attempts + 1 })
+      .set({ state: 'running', attempts: row.attempts + 1, claimed_by: options.workerId ?? null })
       .where('id', '=', row.id)
       .where('state', '=', 'pending')
       .executeTakeFirst();
@@ -127,7 +138,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
         await db.updateTable('jobs').set({ state: 'failed', last_error: message, finished_at: clock.now() }).where('id', '=', row.id).execute();
       } else {
         const backoff = (job.backoffMs ?? 30_000) * 2 ** (attempts - 1);
-        await db.updateTable('jobs').set({ state: 'pending', run_at: clock.now() + backoff, last_error: message }).where('id', '=', row.id).execute();
+        await db.updateTable('jobs').set({ state: 'pending', run_at: clock.now() + backoff, last_error: message, queued_at: null, claimed_by: null }).where('id', '=', row.id).execute();
       }
     }
   }
@@ -167,6 +178,31 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
 
     async recover() {
       const result = await db.updateTable('jobs').set({ state: 'pending', last_error: 'interrupted; run again' }).where('state', '=', 'running').executeTakeFirst();
+      return Number(result.numUpdatedRows);
+    },
+
+    async runById(id) {
+      const row = await db
+        .selectFrom('jobs')
+        .select(['id', 'workspace_id', 'name', 'payload', 'run_at', 'attempts', 'max_attempts', 'state'])
+        .where('id', '=', id)
+        .executeTakeFirst();
+      if (!row || row.state !== 'pending') return 'not_pending';
+      if (row.run_at > clock.now()) {
+        await db.updateTable('jobs').set({ queued_at: null }).where('id', '=', id).where('state', '=', 'pending').execute();
+        return 'not_due';
+      }
+      await runOne(row);
+      return 'ran';
+    },
+
+    async recoverClaimedBy(workerId) {
+      const result = await db
+        .updateTable('jobs')
+        .set({ state: 'pending', last_error: 'its worker stopped; run again', claimed_by: null, queued_at: null })
+        .where('state', '=', 'running')
+        .where('claimed_by', '=', workerId)
+        .executeTakeFirst();
       return Number(result.numUpdatedRows);
     },
 

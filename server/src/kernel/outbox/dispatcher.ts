@@ -3,7 +3,7 @@ import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
 import { quietHoursEnd, type QuietHours } from '../time.js';
 import { supportsAction, type PlatformAdapter, type PlatformAction } from '../../platforms/platform.js';
-import { SlidingWindowLimiter } from './rate-limiter.js';
+import { SlidingWindowLimiter, type LimitCheck } from './rate-limiter.js';
 import { toAction, type Action, type Lane } from './outbox.js';
 
 // The dispatcher drains the outbox: due actions in priority order, through
@@ -29,12 +29,29 @@ export type DispatcherOptions = {
   /** Makes a staff task for an action a person must finish; returns the task id. */
   raiseTask(db: Db, action: Action, reason: StaffReason, detail: string): Promise<string>;
   onOutcome?(action: Action, state: 'sent' | 'failed' | 'unknown' | 'deferred' | 'retry'): void;
+  /** Shared limits (scale mode: Redis); the default is this process's own sliding window. */
+  limiter?: SharedLimiter;
+  /** Scale mode: a connector created by another process is loaded here before giving up on it. */
+  loadAdapters?(): Promise<void>;
+  /** The worker process that claims actions (scale mode); recovery after its death is keyed on it. */
+  workerId?: string;
 };
+
+/** Per-account and per-chat limits that may live outside the process. */
+export type SharedLimiter = {
+  tryTake(checks: readonly LimitCheck[], now: number): Promise<{ ok: true } | { ok: false; retryAt: number }>;
+};
+
+export type DispatchOutcome = 'handled' | 'not_due' | 'not_pending';
 
 export type RecoveryReport = { requeued: number; reconciled: number; unknown: number };
 
 export type Dispatcher = {
   dispatchDue(): Promise<number>;
+  /** Dispatches one action if it is still pending and due (scale mode: a queued job names it). */
+  dispatchById(id: string): Promise<DispatchOutcome>;
+  /** Recovers actions found in `sending` whose claimer is gone: requeue, reconcile or unknown + task. */
+  recoverInFlight(actions: readonly Action[]): Promise<RecoveryReport>;
   nextDueAt(): Promise<number | null>;
   recover(): Promise<RecoveryReport>;
   seedLimiter(): Promise<void>;
@@ -71,6 +88,8 @@ function toPlatformAction(action: Action, account: { id: string; externalId: str
 export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const { db, clock, logger } = options;
   const limiter = new SlidingWindowLimiter();
+  const shared = options.limiter;
+  const workerId = options.workerId ?? null;
 
   /** The action's sending account, or the connector's default one. */
   async function sendingAccount(action: Action): Promise<{ id: string; externalId: string } | null> {
@@ -99,12 +118,16 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   }
 
   async function defer(action: Action, until: number, why: string): Promise<void> {
-    await db.updateTable('actions').set({ not_before: until, error: why }).where('id', '=', action.id).where('state', '=', 'pending').execute();
+    await db.updateTable('actions').set({ not_before: until, error: why, queued_at: null }).where('id', '=', action.id).where('state', '=', 'pending').execute();
     options.onOutcome?.(action, 'deferred');
   }
 
   async function dispatchOne(action: Action, now: number): Promise<void> {
-    const adapter = options.adapterFor(action.connectorId);
+    let adapter = options.adapterFor(action.connectorId);
+    if (!adapter && options.loadAdapters) {
+      await options.loadAdapters();
+      adapter = options.adapterFor(action.connectorId);
+    }
     if (!adapter) return finish(action, 'failed', 'connector_unavailable', `connector ${action.connectorId} is not running`);
     if (!supportsAction(adapter.capabilities, action.kind)) {
       return finish(action, 'failed', 'capability_missing', `${adapter.platform} cannot ${action.kind}`);
@@ -115,18 +138,16 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       if (until !== null) return defer(action, until, 'quiet hours');
     }
     const { perChat, perAccount } = adapter.capabilities.limits;
-    const taken = limiter.tryTake(
-      [
-        { key: accountKey(action), limit: perAccount },
-        { key: chatKey(action), limit: perChat },
-      ],
-      now,
-    );
+    const checks: LimitCheck[] = [
+      { key: accountKey(action), limit: perAccount },
+      { key: chatKey(action), limit: perChat },
+    ];
+    const taken = shared ? await shared.tryTake(checks, now) : limiter.tryTake(checks, now);
     if (!taken.ok) return defer(action, taken.retryAt, 'rate limited');
 
     const claimed = await db
       .updateTable('actions')
-      .set({ state: 'sending', claimed_at: now, attempts: action.attempts + 1 })
+      .set({ state: 'sending', claimed_at: now, attempts: action.attempts + 1, claimed_by: workerId })
       .where('id', '=', action.id)
       .where('state', '=', 'pending')
       .executeTakeFirst();
@@ -169,7 +190,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     if (result.failure !== 'permanent' && attempts < MAX_ATTEMPTS) {
       await db
         .updateTable('actions')
-        .set({ state: 'pending', not_before: at + (result.retryAfterMs ?? backoffMs(attempts)), error: `${result.code}: ${result.message}`.slice(0, 2000) })
+        .set({ state: 'pending', not_before: at + (result.retryAfterMs ?? backoffMs(attempts)), error: `${result.code}: ${result.message}`.slice(0, 2000), queued_at: null })
         .where('id', '=', action.id)
         .execute();
       options.onOutcome?.(action, 'retry');
@@ -177,6 +198,47 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     }
     logger.warn({ actionId: action.id, code: result.code }, 'action failed');
     await finish({ ...action, attempts }, 'failed', 'delivery_failed', `${result.code}: ${result.message}`);
+  }
+
+  async function recoverInFlight(inFlight: readonly Action[]): Promise<RecoveryReport> {
+    const report: RecoveryReport = { requeued: 0, reconciled: 0, unknown: 0 };
+    const byConnector = new Map<string, Action[]>();
+    for (const action of inFlight) byConnector.set(action.connectorId, [...(byConnector.get(action.connectorId) ?? []), action]);
+    for (const [connectorId, actions] of byConnector) {
+      const adapter = options.adapterFor(connectorId);
+      let delivered: Set<string> | null = null;
+      if (adapter?.capabilities.listSent && adapter.listSent) {
+        try {
+          delivered = await adapter.listSent(actions.map((a) => a.id));
+        } catch (error) {
+          logger.warn({ err: error, connectorId }, 'could not list sent actions; marking them unknown');
+        }
+      }
+      for (const action of actions) {
+        if (adapter?.capabilities.idempotentSends || (delivered && !delivered.has(action.id))) {
+          await db
+            .updateTable('actions')
+            .set({ state: 'pending', error: 'requeued after restart', claimed_by: null, queued_at: null })
+            .where('id', '=', action.id)
+            .where('state', '=', 'sending')
+            .execute();
+          report.requeued++;
+        } else if (delivered?.has(action.id)) {
+          await db
+            .updateTable('actions')
+            .set({ state: 'sent', sent_at: clock.now(), error: 'reconciled after restart' })
+            .where('id', '=', action.id)
+            .where('state', '=', 'sending')
+            .execute();
+          report.reconciled++;
+        } else {
+          await finish(action, 'unknown', 'delivery_unknown', 'the process stopped while sending; the platform cannot say whether it arrived');
+          report.unknown++;
+        }
+      }
+    }
+    if (inFlight.length > 0) logger.warn(report, 'recovered actions caught mid-flight');
+    return report;
   }
 
   return {
@@ -213,40 +275,24 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       return row?.at === null || row?.at === undefined ? null : Number(row.at);
     },
 
-    async recover() {
-      const report: RecoveryReport = { requeued: 0, reconciled: 0, unknown: 0 };
-      const inFlight = (await db.selectFrom('actions').selectAll().where('state', '=', 'sending').execute()).map(toAction);
-      const byConnector = new Map<string, Action[]>();
-      for (const action of inFlight) byConnector.set(action.connectorId, [...(byConnector.get(action.connectorId) ?? []), action]);
-      for (const [connectorId, actions] of byConnector) {
-        const adapter = options.adapterFor(connectorId);
-        let delivered: Set<string> | null = null;
-        if (adapter?.capabilities.listSent && adapter.listSent) {
-          try {
-            delivered = await adapter.listSent(actions.map((a) => a.id));
-          } catch (error) {
-            logger.warn({ err: error, connectorId }, 'could not list sent actions; marking them unknown');
-          }
-        }
-        for (const action of actions) {
-          if (adapter?.capabilities.idempotentSends || (delivered && !delivered.has(action.id))) {
-            await db.updateTable('actions').set({ state: 'pending', error: 'requeued after restart' }).where('id', '=', action.id).execute();
-            report.requeued++;
-          } else if (delivered?.has(action.id)) {
-            await db
-              .updateTable('actions')
-              .set({ state: 'sent', sent_at: clock.now(), error: 'reconciled after restart' })
-              .where('id', '=', action.id)
-              .execute();
-            report.reconciled++;
-          } else {
-            await finish(action, 'unknown', 'delivery_unknown', 'the process stopped while sending; the platform cannot say whether it arrived');
-            report.unknown++;
-          }
-        }
+    async dispatchById(id) {
+      const row = await db.selectFrom('actions').selectAll().where('id', '=', id).executeTakeFirst();
+      if (!row || row.state !== 'pending') return 'not_pending';
+      const now = clock.now();
+      if (row.not_before > now) {
+        // Queued early (the clock moved back in another process's view): hand it back to the timer scan.
+        await db.updateTable('actions').set({ queued_at: null }).where('id', '=', id).where('state', '=', 'pending').execute();
+        return 'not_due';
       }
-      if (inFlight.length > 0) logger.warn(report, 'recovered actions caught mid-flight');
-      return report;
+      await dispatchOne(toAction(row), now);
+      return 'handled';
+    },
+
+    recoverInFlight,
+
+    async recover() {
+      const inFlight = (await db.selectFrom('actions').selectAll().where('state', '=', 'sending').execute()).map(toAction);
+      return recoverInFlight(inFlight);
     },
 
     async seedLimiter() {

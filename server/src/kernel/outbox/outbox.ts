@@ -1,3 +1,4 @@
+import type { Selectable } from 'kysely';
 import type { ActionRow, Db } from '../../database.js';
 import { newSortableId } from '../ids.js';
 import { fromJson, toJson } from '../json.js';
@@ -60,7 +61,7 @@ export type Action = {
   taskId: string | null;
 };
 
-export function toAction(row: ActionRow): Action {
+export function toAction(row: Selectable<ActionRow>): Action {
   return {
     id: row.id,
     workspaceId: row.workspace_id,
