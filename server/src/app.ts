@@ -5,6 +5,7 @@ import cookie from '@fastify/cookie';
 import { AcceleratedClock, RealClock, VirtualClock, type Clock } from './kernel/clock.js';
 import type { Config } from './kernel/config.js';
 import { createSealer } from './kernel/crypto.js';
+import { isAppError } from './kernel/errors.js';
 import { openDb, type DbHandle } from './kernel/db/db.js';
 import { migrateToLatest } from './kernel/db/migrate.js';
 import { createEngine, loadPersistedNow, persistNow, type Engine } from './kernel/engine.js';
@@ -49,6 +50,8 @@ export type AppOptions = {
   consoleRoot?: string;
   /** Scale mode (REDIS_URL): api serves HTTP and enqueues, worker runs due work, all does both. */
   role?: WorkerRole;
+  /** Real elapsed time for login throttling, session and invite expiry (default: a RealClock; tests pass a VirtualClock). */
+  securityClock?: Clock;
 };
 
 export type QunyunApp = {
@@ -56,6 +59,7 @@ export type QunyunApp = {
   logger: Logger;
   dbHandle: DbHandle;
   clock: Clock;
+  securityClock: Clock;
   http: FastifyInstance;
   engine: Engine;
   pipeline: Pipeline;
@@ -115,10 +119,17 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   let scheduleWorkspaceJobs: (workspace: { id: string; timeZone: string }) => Promise<void> = async () => {};
   const workspaces = createWorkspaceService({ db, clock, onCreated: (workspace) => scheduleWorkspaceJobs(workspace) });
   const audit = workspaces.audit;
-  const auth = createAuthService({ db, clock, audit });
+  const securityClock = options.securityClock ?? new RealClock();
+  const auth = createAuthService({ db, clock, securityClock, audit });
   const liveBus: Bus<LiveItem> = createMemoryBus<LiveItem>({ onHandlerError: (error) => logger.warn({ err: error }, 'live subscriber failed') });
   const live = createLiveService({ db, clock, logger, bus: liveBus, groupName: async (workspaceId, groupId) => (await groups.getOrThrow(workspaceId, groupId).catch(() => null))?.name ?? null });
-  const tasks = createTaskService({ db, clock, audit });
+  const tasks = createTaskService({
+    db,
+    clock,
+    audit,
+    groupExists: (workspaceId, groupId) => groups.getOrThrow(workspaceId, groupId).then(() => true, (error: unknown) => (isAppError(error) && error.status === 404 ? false : Promise.reject(error))),
+    personExists: (on, workspaceId, personId) => members.existsOn(on, workspaceId, personId),
+  });
   let members: MemberService;
   const groups = createGroupService({ db, clock, audit, personExists: (on, workspaceId, personId) => members.existsOn(on, workspaceId, personId) });
   members = createMemberService({ db, clock, audit, erasers: [groups.erasePerson] });
@@ -326,6 +337,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     logger,
     dbHandle,
     clock,
+    securityClock,
     http,
     engine,
     pipeline,

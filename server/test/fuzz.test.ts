@@ -19,8 +19,16 @@ import { testDialects } from './support/services.js';
 const RUNS = Number(process.env.QUNYUN_FUZZ_RUNS ?? 30);
 const BAD_TOKEN = 'not-a-token-of-this-server-0123456789';
 
-/** A refused request may still be written down, and a token's last use moves on any authenticated call. */
-const STATE_OPTIONS = { ignoreTables: ['audit_log'], ignoreColumns: ['api_tokens.last_used_at'] } as const;
+/**
+ * A refused request may still be written down, and a token's last use moves on any authenticated call.
+ * A refused login is counted by design: login_failures is what the throttle reads.
+ */
+const STATE_OPTIONS = { ignoreTables: ['audit_log', 'login_failures'], ignoreColumns: ['api_tokens.last_used_at'] } as const;
+
+/** Routes this sweep cannot drive, each with the reason and where they are tested instead. */
+const NOT_FUZZED: Record<string, string> = {
+  'GET /api/v1/live/stream': 'an event stream stays open until the client leaves, so an injected request never completes; src/modules/live/live.test.ts reads it over a socket',
+};
 
 const CLOCK_FORWARD: JsonSchema = { type: 'object', properties: { advanceMs: { type: 'integer', minimum: 0, maximum: 3_600_000 } }, required: ['advanceMs'], additionalProperties: false };
 const CLOCK_TO_THE_PAST: JsonSchema = { type: 'object', properties: { to: { type: 'integer', minimum: 0, maximum: 1_000 } }, required: ['to'], additionalProperties: false };
@@ -215,6 +223,7 @@ for (const dialect of await testDialects()) {
 
     for (const op of operations) {
       const route = `${op.method} ${op.path}`;
+      if (route in NOT_FUZZED) continue;
       it(`${route} answers 2xx or 4xx, a 4xx writes nothing, and neither workspace sees the other's data`, async () => {
         const requests = requestsFor(op, pools, BODY_HINTS[route]);
         await fc.assert(
@@ -237,6 +246,7 @@ for (const dialect of await testDialects()) {
     it('the document lists the routes of every module', () => {
       const prefixes = new Set(operations.map((op) => op.path.split('/')[3]));
       expect([...prefixes].sort()).toEqual(expect.arrayContaining(['audit', 'connectors', 'groups', 'messages', 'people', 'sim', 'tasks', 'tokens', 'workspace']));
+      for (const route of Object.keys(NOT_FUZZED)) expect(operations.map((op) => `${op.method} ${op.path}`), `NOT_FUZZED names ${route}, which is not in the document`).toContain(route);
     });
   });
 }

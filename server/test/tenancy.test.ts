@@ -242,6 +242,16 @@ for (const dialect of await testDialects()) {
           expect(res.status).toBe(201);
           expect(leaksIn(res.body)).toEqual([]);
         },
+        'POST /api/v1/tasks': async () => {
+          for (const body of [{ title: 'b-task', groupId: a.groupId }, { title: 'b-task', groupId: a.wecomGroupId }, ...a.personIds.map((personId) => ({ title: 'b-task', personId }))]) {
+            const res = await asB('POST', '/api/v1/tasks', body);
+            expect(res.status, `POST /api/v1/tasks ${JSON.stringify(body)} as B: ${JSON.stringify(res.body)}`).toBe(404);
+            expect(leaksIn(res.body)).toEqual([]);
+          }
+          const own = await asB('POST', '/api/v1/tasks', { title: 'b-task', groupId: groupB });
+          expect(own.status).toBe(201);
+          expect(leaksIn(own.body)).toEqual([]);
+        },
         'POST /api/v1/tokens': async () => {
           const res = await asB('POST', '/api/v1/tokens', { name: 'a-viewer', role: 'viewer' });
           expect(res.status).toBe(201);

@@ -1,5 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, redactedConfig } from './config.js';
+import { CONFIG_VARIABLES, ConfigError, loadConfig, redactedConfig } from './config.js';
 
 describe('configuration', () => {
   it('runs with nothing set: SQLite in ./data, port 8080, real clock, no demo', () => {
@@ -25,5 +26,18 @@ describe('configuration', () => {
     const text = JSON.stringify(redactedConfig(config));
     expect(text).not.toContain('a-very-secret-token-1234');
     expect(text).not.toContain(':pw@');
+  });
+  it('docs/configuration.md lists every variable the server reads, with its default and meaning', () => {
+    const doc = readFileSync(new URL('../../../docs/configuration.md', import.meta.url), 'utf8');
+    const rows = new Map([...doc.matchAll(/^\| `([A-Z_]+)` \| ([^|]+) \| ([^|]+) \|$/gm)].map((m) => [m[1]!, { byDefault: m[2]!.trim(), meaning: m[3]!.trim() }]));
+    expect(CONFIG_VARIABLES).toContain('QUNYUN_TRUST_PROXY');
+    for (const name of CONFIG_VARIABLES) {
+      expect(rows.get(name), `${name} is missing from docs/configuration.md`).toBeDefined();
+      expect(rows.get(name)!.meaning.length, name).toBeGreaterThan(3);
+    }
+  });
+  it('the demo password is a secret and must be at least 8 characters', () => {
+    expect(() => loadConfig({ QUNYUN_DEMO_PASSWORD: 'short' })).toThrow(/QUNYUN_DEMO_PASSWORD/);
+    expect(JSON.stringify(redactedConfig(loadConfig({ QUNYUN_DEMO_PASSWORD: 'demo-secret-pass' })))).not.toContain('demo-secret-pass');
   });
 });

@@ -53,6 +53,9 @@ const EnvSchema = z.object({
   QUNYUN_DEMO_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
 });
 
+/** Every variable the server reads (docs/configuration.md lists each; a test keeps them in step). */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(EnvSchema.shape);
+
 export type Config = Readonly<{
   dataDir: string;
   host: string;

@@ -1,3 +1,3 @@
 export { createTaskService, type TaskService } from './service.js';
 export { taskRoutes } from './routes.js';
-export type { NewTask, Task } from './schema.js';
+export type { NewTask, Task, TaskCreate } from './schema.js';

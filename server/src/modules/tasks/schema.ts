@@ -39,6 +39,19 @@ export const TaskPatchSchema = z
   .refine((patch) => Object.keys(patch).length > 0, 'nothing to change');
 export type TaskPatch = z.infer<typeof TaskPatchSchema>;
 
+/** A task staff write by hand (a follow-up they promised, a call to make); the same fields a module fills. */
+export const TaskCreateSchema = z
+  .object({
+    title: z.string().trim().min(1).max(200),
+    detail: z.string().trim().max(4000).nullable().optional(),
+    groupId: z.string().min(1).max(64).optional(),
+    personId: z.string().min(1).max(64).optional(),
+    dueAt: z.number().int().nonnegative().nullable().optional(),
+    assigneeRole: AssigneeRoleSchema.optional(),
+  })
+  .strict();
+export type TaskCreate = z.infer<typeof TaskCreateSchema>;
+
 export const TaskQuerySchema = z.object({
   state: TaskStateSchema.optional(),
   groupId: z.string().max(64).optional(),

@@ -17,7 +17,12 @@ export type AuthService = ReturnType<typeof createAuthService>;
 // - sessions slide: 7 days after the last request, never more than 30 days after login;
 // - 5 failures per workspace+email or 20 per IP within 15 minutes → 429 until the window frees;
 // - every refusal is the same answer, and an unknown user costs the same argon2 verify.
-// All durations are business time from the Clock, so a virtual clock can expire a session.
+// These durations protect real people from real attackers, so they run on
+// `securityClock`: real elapsed time (a RealClock; tests inject a VirtualClock).
+// The business clock may be accelerated (the demo runs a day in 24 minutes),
+// and a 15-minute lock-out must not end after 15 real seconds, nor a 7-day
+// session after under 3 real hours. Audit entries keep the business clock like
+// every other record, so the audit log stays in one timeline.
 export const SESSION_IDLE_MS = 7 * 86_400_000;
 export const SESSION_MAX_MS = 30 * 86_400_000;
 export const THROTTLE_WINDOW_MS = 15 * 60_000;
@@ -50,10 +55,13 @@ export function principalOfSession(session: Session): Principal {
 
 export function createAuthService(deps: {
   db: Db;
+  /** Business time: users' creation time, like every other record. */
   clock: Clock;
+  /** Real elapsed time: throttling windows, session and invite lifetimes, last login. */
+  securityClock: Clock;
   audit(workspaceId: string, actor: string, action: string, target: string | null, detail?: unknown, on?: Db): Promise<void>;
 }) {
-  const { db, clock, audit } = deps;
+  const { db, clock, securityClock, audit } = deps;
   // Verified against when the user does not exist, so both refusals take as long.
   const dummyHash = argon2Hash(newSecret(16));
 
@@ -67,7 +75,7 @@ export function createAuthService(deps: {
   }
 
   async function openSession(workspaceId: string, userId: string, meta: { ip?: string | undefined; userAgent?: string | undefined }): Promise<{ secret: string; csrfToken: string }> {
-    const now = clock.now();
+    const now = securityClock.now();
     const secret = newSecret(32);
     const csrfToken = newSecret(24);
     await authStore.insertSession(db, workspaceId, {
@@ -100,7 +108,7 @@ export function createAuthService(deps: {
   return {
     /** Answers a new session (secret for the cookie, body for the reply), or `throttled`. Ends `previous` (rotation). */
     async login(input: Login, meta: { ip: string; userAgent?: string | undefined; previous?: string | undefined }): Promise<{ secret: string; body: SessionBody } | { throttled: Throttled }> {
-      const now = clock.now();
+      const now = securityClock.now();
       const accountScope = `account:${input.workspace.toLowerCase()}:${input.email}`;
       const ipScope = `ip:${meta.ip}`;
       const throttled = await throttledFor([{ scope: accountScope, limit: THROTTLE_PER_ACCOUNT }, { scope: ipScope, limit: THROTTLE_PER_IP }], now);
@@ -127,7 +135,7 @@ export function createAuthService(deps: {
     async sessionOf(secret: string): Promise<Session | null> {
       const idHash = sha256Hex(secret);
       const row = await authStore.findSessionByHash(db, idHash);
-      const now = clock.now();
+      const now = securityClock.now();
       if (!row || row.disabled === 1) return null;
       if (row.expires_at <= now) {
         await authStore.deleteSession(db, row.workspace_id, idHash);
@@ -201,7 +209,7 @@ export function createAuthService(deps: {
       if (!roleAtLeast(principal.role, input.role)) throw workspaceErrors.roleTooHigh({ role: input.role });
       if (await authStore.findUserByLogin(db, principal.workspaceId, input.email)) throw workspaceErrors.loginTaken({ login: input.email });
       const token = `inv_${newSecret(24)}`;
-      const now = clock.now();
+      const now = securityClock.now();
       const expiresAt = now + INVITE_TTL_MS;
       await db.transaction().execute(async (trx) => {
         const id = await authStore.insertInvite(trx, principal.workspaceId, { tokenHash: sha256Hex(token), email: input.email, role: input.role, createdBy: principal.actor, now, expiresAt });
@@ -213,12 +221,12 @@ export function createAuthService(deps: {
     /** Creates the invited user and logs them in. The invite works once, within 7 days. */
     async acceptInvite(input: { token: string; name: string; password: string }, meta: { ip: string; userAgent?: string | undefined }): Promise<{ secret: string; body: SessionBody }> {
       const invite = await authStore.findInviteByHash(db, sha256Hex(input.token));
-      const now = clock.now();
+      const now = securityClock.now();
       if (!invite || invite.accepted_at !== null || invite.expires_at <= now) throw authErrors.inviteInvalid();
       const passwordHash = await argon2Hash(input.password);
       const userId = await db.transaction().execute(async (trx) => {
         if (!(await authStore.claimInvite(trx, invite.workspace_id, invite.id, now))) throw authErrors.inviteInvalid();
-        const id = await store.insertUser(trx, invite.workspace_id, { login: invite.email, name: input.name, role: invite.role as Role, passwordHash, now });
+        const id = await store.insertUser(trx, invite.workspace_id, { login: invite.email, name: input.name, role: invite.role as Role, passwordHash, now: clock.now() });
         if (!id) throw workspaceErrors.loginTaken({ login: invite.email });
         await authStore.setInviteUser(trx, invite.workspace_id, invite.id, id);
         await audit(invite.workspace_id, `user:${id}`, 'staff.invite_accepted', id, { inviteId: invite.id, role: invite.role }, trx);

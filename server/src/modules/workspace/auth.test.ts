@@ -47,6 +47,8 @@ for (const dialect of await testDialects()) {
   describe(`staff login on ${dialect}`, () => {
     let t: TestApp;
     let workspaceId: string;
+    /** Real elapsed time as the login rules see it; moved by hand, apart from the business clock. */
+    const securityClock = new VirtualClock(Date.UTC(2026, 2, 1));
     let n = 0;
     /** A fresh user each test, so throttling and sessions of one test never touch another. */
     async function newUser(role: 'owner' | 'admin' | 'operator' | 'viewer' = 'owner', password = PASSWORD): Promise<{ id: string; email: string }> {
@@ -56,7 +58,7 @@ for (const dialect of await testDialects()) {
     }
 
     beforeAll(async () => {
-      t = await startTestApp(dialect);
+      t = await startTestApp(dialect, {}, { securityClock });
       workspaceId = (await t.app.workspaces.createWorkspace({ slug: 'acme', name: 'Acme 护肤' })).id;
     });
     afterAll(async () => t?.cleanup());
@@ -97,7 +99,7 @@ for (const dialect of await testDialects()) {
       expect(answers[0]!.body.message).toEqual({ zh: expect.any(String), en: expect.any(String) });
     });
 
-    it('five failures for one email throttle it with retryAfterSeconds, even for the right password, until the window passes', async () => {
+    it('five failures for one email throttle it with retryAfterSeconds, even for the right password, until 15 real minutes pass', async () => {
       const user = await newUser();
       for (let i = 0; i < 5; i++) expect((await login(t.app, user.email, `wrong-${i}`)).status).toBe(401);
       const throttled = await login(t.app, user.email);
@@ -106,7 +108,7 @@ for (const dialect of await testDialects()) {
       expect(throttled.body.retryAfterSeconds).toBeGreaterThan(0);
       expect(throttled.body.retryAfterSeconds).toBeLessThanOrEqual(15 * 60);
       expect(throttled.headers['retry-after']).toBe(String(throttled.body.retryAfterSeconds));
-      await t.app.engine.advance(t.app.clock.now() + 15 * 60_000 + 1000);
+      securityClock.set(securityClock.now() + 15 * 60_000 + 1000);
       expect((await login(t.app, user.email)).status).toBe(200);
     });
 
@@ -118,6 +120,39 @@ for (const dialect of await testDialects()) {
       expect(blocked.status).toBe(429);
       expect(blocked.body.code).toBe('auth.throttled');
       expect((await from('10.9.8.8', user.email, PASSWORD)).status).toBe(200);
+    });
+
+    it('retryAfterSeconds counts the real seconds left in the window, however fast the business clock runs', async () => {
+      const user = await newUser();
+      const from = (password: string) => call(t.app, 'POST', '/api/v1/auth/login', { body: { workspace: 'acme', email: user.email, password }, remoteAddress: '10.1.2.3' });
+      for (let i = 0; i < 5; i++) expect((await from(`wrong-${i}`)).status).toBe(401);
+      securityClock.set(securityClock.now() + 14 * 60_000);
+      const throttled = await from(PASSWORD);
+      expect(throttled.status).toBe(429);
+      expect(throttled.body.retryAfterSeconds).toBe(60);
+      expect(throttled.headers['retry-after']).toBe('60');
+      await t.app.engine.advance(t.app.clock.now() + 86_400_000);
+      const stillThrottled = await from(PASSWORD);
+      expect(stillThrottled.status).toBe(429);
+      expect(stillThrottled.body.retryAfterSeconds).toBe(60);
+      securityClock.set(securityClock.now() + 60_000);
+      expect((await from(PASSWORD)).status).toBe(200);
+    });
+
+    it('a month of business time ends no session and no invite, and audit entries carry the business time', async () => {
+      const owner = await newUser('owner');
+      const session = await login(t.app, owner.email);
+      const ownerAuth = { cookie: session.cookie!.value, csrf: session.body.csrfToken };
+      const invite = await call(t.app, 'POST', '/api/v1/staff/invites', { body: { email: 'patient@acme.test', role: 'viewer' }, ...ownerAuth });
+      expect(invite.status).toBe(201);
+      await t.app.engine.advance(t.app.clock.now() + 31 * 86_400_000);
+      expect((await call(t.app, 'GET', '/api/v1/auth/session', { cookie: session.cookie!.value })).status).toBe(200);
+      const accepted = await call(t.app, 'POST', '/api/v1/auth/accept-invite', { body: { token: invite.body.token, name: '耐心', password: 'worth the wait' } });
+      expect(accepted.status).toBe(200);
+      const audit = await call(t.app, 'GET', '/api/v1/audit?limit=5', { cookie: session.cookie!.value });
+      const accept = audit.body.items.find((e: { action: string; target: string }) => e.action === 'staff.invite_accepted' && e.target === accepted.body.user.id);
+      expect(accept.at).toBe(t.app.clock.now());
+      expect(accept.at).not.toBe(securityClock.now());
     });
 
     it('every login makes a new session and ends the one the browser still held', async () => {
@@ -168,12 +203,12 @@ for (const dialect of await testDialects()) {
       expect(after.body.code).toBe('auth.unauthenticated');
     });
 
-    it('a session unused for 7 days of the clock has expired: 401', async () => {
+    it('a session unused for 7 real days has expired: 401', async () => {
       const user = await newUser();
       const session = await login(t.app, user.email);
-      await t.app.engine.advance(t.app.clock.now() + 6 * 86_400_000);
+      securityClock.set(securityClock.now() + 6 * 86_400_000);
       expect((await call(t.app, 'GET', '/api/v1/auth/session', { cookie: session.cookie!.value })).status).toBe(200);
-      await t.app.engine.advance(t.app.clock.now() + 7 * 86_400_000 + 1000);
+      securityClock.set(securityClock.now() + 7 * 86_400_000 + 1000);
       const expired = await call(t.app, 'GET', '/api/v1/groups', { cookie: session.cookie!.value });
       expect(expired.status).toBe(401);
       expect(expired.body.code).toBe('auth.unauthenticated');
@@ -209,7 +244,7 @@ for (const dialect of await testDialects()) {
       const invite = await call(t.app, 'POST', '/api/v1/staff/invites', { body: { email: 'New.Hire@Acme.test', role: 'operator' }, cookie: session.cookie!.value, csrf: session.body.csrfToken });
       expect(invite.status).toBe(201);
       expect(invite.body.url).toBe(`http://localhost:80/invite/${invite.body.token}`);
-      expect(invite.body.expiresAt).toBe(t.app.clock.now() + 7 * 86_400_000);
+      expect(invite.body.expiresAt).toBe(securityClock.now() + 7 * 86_400_000);
       const accepted = await call(t.app, 'POST', '/api/v1/auth/accept-invite', { body: { token: invite.body.token, name: '新同事', password: 'welcome aboard' } });
       expect(accepted.status).toBe(200);
       expect(accepted.body.user).toMatchObject({ email: 'new.hire@acme.test', name: '新同事', role: 'operator' });
@@ -222,7 +257,7 @@ for (const dialect of await testDialects()) {
       expect(staff.body.items.find((s: { email: string }) => s.email === 'new.hire@acme.test')).toMatchObject({ role: 'operator', disabled: false, lastLoginAt: expect.any(Number) });
     });
 
-    it('an invite expires after 7 days, and an admin cannot invite an owner', async () => {
+    it('an invite expires after 7 real days, and an admin cannot invite an owner', async () => {
       const admin = await newUser('admin');
       const session = await login(t.app, admin.email);
       const adminAuth = { cookie: session.cookie!.value, csrf: session.body.csrfToken };
@@ -230,7 +265,7 @@ for (const dialect of await testDialects()) {
       expect(tooHigh.status).toBe(403);
       const invite = await call(t.app, 'POST', '/api/v1/staff/invites', { body: { email: 'late@acme.test', role: 'viewer' }, ...adminAuth });
       expect(invite.status).toBe(201);
-      await t.app.engine.advance(t.app.clock.now() + 7 * 86_400_000 + 1);
+      securityClock.set(securityClock.now() + 7 * 86_400_000 + 1);
       const late = await call(t.app, 'POST', '/api/v1/auth/accept-invite', { body: { token: invite.body.token, name: '迟到', password: 'too late now' } });
       expect(late.body.code).toBe('auth.invite_invalid');
     });

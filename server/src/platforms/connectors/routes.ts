@@ -17,7 +17,7 @@ export function connectorRoutes(service: ConnectorService) {
 
     app.post('/api/v1/connectors', {
       config: { role: 'admin' },
-      schema: { tags: ['connectors'], summary: 'Add a connector (simulator profile, or an HTTP relay to your own bot service)', body: ConnectorCreateSchema, response: { 201: ConnectorSchema } },
+      schema: { tags: ['connectors'], summary: 'Add a connector: simulator (a profile), relay (HTTP to your own bot service), wecom (企业微信), telegram (a bot) or wechaty (a puppet)', body: ConnectorCreateSchema, response: { 201: ConnectorSchema } },
     }, async (request, reply) => reply.status(201).send(await service.create(principalOf(request), request.body)));
 
     app.get('/api/v1/connectors/:id', {
