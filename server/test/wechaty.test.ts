@@ -63,7 +63,7 @@ for (const dialect of await testDialects()) {
     afterAll(async () => t?.cleanup());
 
     it('a puppet that cannot start shows as a failing connector, with the reason', async () => {
-      const created = await t.api('POST', '/api/v1/connectors', { platform: 'wechaty', name: '坏的 puppet', config: { puppet: 'wechaty-puppet-not-installed' } });
+      const created = await t.api('POST', '/api/v1/connectors', { platform: 'wechaty', name: '坏的 puppet', config: { puppet: 'padlocal' } });
       expect(created.status).toBe(201);
       await vi.waitFor(async () => expect((await t.api('GET', `/api/v1/connectors/${created.body.id}`)).body.health).toBe('failing'), { timeout: 10_000 });
       expect((await t.api('GET', `/api/v1/connectors/${created.body.id}`)).body.healthDetail).toContain('did not start');

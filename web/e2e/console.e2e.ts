@@ -255,6 +255,24 @@ describe.skipIf(!available)('the console in Chromium', () => {
     await shot('07-connectors');
   });
 
+  test('Settings → Connectors shows per connector its health and which guard features degrade to staff tasks', async () => {
+    const request = browser.context.request;
+    const created = await request.post(`${server.base}/api/v1/connectors`, { headers: await csrfHeaders(request), data: { platform: 'simulator', profile: 'wecom', name: '企微模拟' } });
+    expect(created.status()).toBe(201);
+    const wecom = (await created.json()) as { id: string };
+    const listed = (await (await request.get(`${server.base}/api/v1/connectors`)).json()) as { items: { id: string; profile: string | null }[] };
+    const full = listed.items.find((c) => c.profile === 'full')!;
+    await page.goto(`${server.base}/settings/connectors`);
+    await page.getByTestId(`connector-degrades-${wecom.id}`).waitFor();
+    const degraded = await page.getByTestId(`connector-degrades-${wecom.id}`).textContent();
+    expect(degraded).toContain('禁言 → 员工任务');
+    expect(degraded).toContain('移出群聊 → 员工任务');
+    expect(degraded).not.toContain('关键词回复');
+    await expect(page.getByTestId(`connector-degrades-${full.id}`).textContent()).resolves.toBe('全部自动执行');
+    await expect(page.getByTestId(`connector-health-${wecom.id}`).textContent()).resolves.toContain('正常');
+    await shot('07b-connectors-degradation');
+  });
+
   test('the console screenshot for the README shows the live page', async () => {
     await page.goto(`${server.base}/live`);
     await page.getByTestId('live-event').nth(5).waitFor({ timeout: 30_000 });

@@ -1,47 +1,65 @@
-import type { Capabilities } from './platform.js';
+import type { Capabilities, RateLimit } from './platform.js';
 
-// The capability matrix in docs/platforms.md is rendered from the adapters'
-// declarations (a test compares the page with this output), so the page cannot
-// drift from what the core is told.
+// The one capability matrix in docs/platforms.md is rendered from every
+// adapter's declarations (simulator profiles, WeCom, Telegram, Wechaty);
+// server/test/conformance/capability-matrix.test.ts fails when the page and
+// this output disagree, so the page cannot drift from what the core is told.
 
-const DAY = 24 * 3600 * 1000;
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
 
 function duration(ms: number): string {
-  if (ms % DAY === 0) return `${ms / DAY} d`;
-  if (ms % 3_600_000 === 0) return `${ms / 3_600_000} h`;
-  if (ms % 60_000 === 0) return `${ms / 60_000} min`;
-  return `${ms / 1000} s`;
+  if (ms % DAY === 0 && ms > 2 * DAY) return `${ms / DAY} d`;
+  if (ms % HOUR === 0) return `${ms / HOUR} h`;
+  if (ms % MINUTE === 0) return `${ms / MINUTE} min`;
+  return `${ms / SECOND} s`;
 }
 const yesNo = (v: boolean) => (v ? 'yes' : 'no');
-const UNITS: Record<number, string> = { 1000: 's', 60_000: 'min', 3_600_000: 'h', [DAY]: 'day' };
-const rate = (r: { count: number; perMs: number }) => `${r.count.toLocaleString('en-US')} / ${UNITS[r.perMs] ?? duration(r.perMs)}`;
+const UNITS: Record<number, string> = { [SECOND]: 's', [MINUTE]: 'min', [HOUR]: 'h', [DAY]: 'day' };
+const rate = (r: RateLimit) => `${r.count.toLocaleString('en-US')} / ${UNITS[r.perMs] ?? duration(r.perMs)}`;
 
-/** The rows of the matrix: capability name → what this adapter declares. */
+/** The rows of the matrix: capability name → what one adapter declares. */
 export function capabilityRows(c: Capabilities): [string, string][] {
   return [
     ['send types', c.send ? c.send.types.join(', ') : 'none'],
     ['@mentions / @all', c.send ? `${yesNo(c.send.mentions)} / ${yesNo(c.send.mentionAll)}` : 'no / no'],
+    ['reply to a message', yesNo(c.send?.replyTo ?? false)],
     ['direct messages', yesNo(c.send?.direct ?? false)],
     ['kick', yesNo(c.kick)],
     ['mute (max)', c.mute ? duration(c.mute.maxMs) : 'no'],
     ['announce / rename', `${yesNo(c.announce)} / ${yesNo(c.rename)}`],
     ['recall window', c.recall ? duration(c.recall.windowMs) : 'no'],
-    ['named invite links (port action)', yesNo(c.createInviteLink)],
+    ['named invite links', yesNo(c.createInviteLink)],
     ['reads group messages', yesNo(c.readGroupMessages)],
     ['group size cap', c.groupSizeCap.toLocaleString('en-US')],
     ['welcome deadline', c.welcomeDeadlineMs === null ? '—' : duration(c.welcomeDeadlineMs)],
     ['per chat', rate(c.limits.perChat)],
     ['per account', rate(c.limits.perAccount)],
     ['mass sends per recipient per month', c.limits.massSendsPerRecipientPerMonth === null ? '—' : String(c.limits.massSendsPerRecipientPerMonth)],
-    ['crash-safe resend (idempotent / can list sent)', `${yesNo(c.idempotentSends)} / ${yesNo(c.listSent)}`],
+    ['a send caught mid-flight', c.idempotentSends ? 'resent' : c.listSent ? 'reconciled' : 'unknown + staff task'],
   ];
 }
 
-/** A markdown table with one column per adapter. */
-export function renderCapabilityMatrix(columns: Record<string, Capabilities>): string {
-  const names = Object.keys(columns);
-  const rows = names.map((n) => capabilityRows(columns[n]!));
-  const lines = [`| capability | ${names.join(' | ')} |`, `| --- | ${names.map(() => '---').join(' | ')} |`];
+/** What the guard and SOPs lose on an adapter: each becomes a staff task with the evidence (or, for reading, does not happen). */
+export function degradedFeatures(c: Capabilities): string[] {
+  const out: string[] = [];
+  if (!c.readGroupMessages) out.push('keyword replies and moderation (cannot read group messages)');
+  if (!c.mute) out.push('mute → staff task');
+  if (!c.kick) out.push('kick / blacklist removal → staff task');
+  if (!c.announce) out.push('announcement → staff task');
+  if (!c.rename) out.push('rename → staff task');
+  if (!c.recall) out.push('recall of an offending message → skipped');
+  if (!c.createInviteLink) out.push('named invite links → attribution by inviter only');
+  return out;
+}
+
+/** A markdown table with one column per adapter, then the degradations row. */
+export function renderCapabilityMatrix(columns: readonly (readonly [string, Capabilities])[]): string {
+  const rows = columns.map(([, c]) => capabilityRows(c));
+  const lines = [`| capability | ${columns.map(([name]) => name).join(' | ')} |`, `| --- | ${columns.map(() => '---').join(' | ')} |`];
   rows[0]!.forEach(([label], i) => lines.push(`| ${label} | ${rows.map((r) => r[i]![1]).join(' | ')} |`));
+  lines.push(`| degrades | ${columns.map(([, c]) => degradedFeatures(c).join('; ') || '—').join(' | ')} |`);
   return lines.join('\n');
 }

@@ -9,7 +9,8 @@ export type Connector = {
   state: string;
   createdAt: number;
   capabilities: Record<string, unknown>;
-  health: 'ok' | 'not_running';
+  health: 'ok' | 'not_running' | 'starting' | 'failing';
+  healthDetail?: string | null;
 };
 
 export type Account = {

@@ -51,6 +51,10 @@ export const en: Messages = {
     title: 'Connectors', platform: 'Platform', profile: 'Profile', health: 'Health', ok: 'OK', not_running: 'Not running', capabilities: 'Capabilities',
     accounts: 'Sending accounts', kind: 'Kind', default: 'Default', externalId: 'External id', kinds: { staff: 'Staff account', bot: 'Bot' },
     kick: 'Kick', mute: 'Mute', announce: 'Announcement', readGroupMessages: 'Read group messages',
+    starting: 'Starting', failing: 'Failing', degrades: 'Degrades on this platform', allAutomatic: 'Everything runs automatically',
+    degradesHelp: 'Guard and SOP features this platform cannot carry out: they become staff tasks with the evidence, or do not happen.',
+    features: { keywordReply: 'Keyword replies', moderation: 'Banned words / offence ladder', warning: 'Private warning', mute: 'Mute', kick: 'Removal (kick)', recall: 'Recall of the offending message', announce: 'Announcement', rename: 'Rename group', inviteLinks: 'Named invite links' },
+    outcomes: { staffTask: 'staff task', unavailable: 'not possible', skipped: 'skipped' },
   },
   staff: {
     title: 'Staff', email: 'Email', disabled: 'Disabled', enabled: 'Enabled', lastLogin: 'Last login', invite: 'Invite staff', inviteSend: 'Create invitation link',

@@ -49,6 +49,10 @@ export const zhCN = {
     title: '连接器', platform: '平台', profile: '模拟配置', health: '健康', ok: '正常', not_running: '未运行', capabilities: '能力',
     accounts: '发送账号', kind: '类型', default: '默认', externalId: '外部 ID', kinds: { staff: '员工号', bot: '机器人' },
     kick: '踢人', mute: '禁言', announce: '群公告', readGroupMessages: '读取群消息',
+    starting: '启动中', failing: '异常', degrades: '该平台降级的功能', allAutomatic: '全部自动执行',
+    degradesHelp: '该平台无法自动执行的守卫与 SOP 功能：转为带证据的员工任务，或无法执行。',
+    features: { keywordReply: '关键词回复', moderation: '违禁词 / 三次请出', warning: '私聊提醒', mute: '禁言', kick: '移出群聊', recall: '撤回违规消息', announce: '群公告', rename: '修改群名', inviteLinks: '命名邀请链接' },
+    outcomes: { staffTask: '员工任务', unavailable: '不支持', skipped: '跳过' },
   },
   staff: {
     title: '员工', email: '邮箱', disabled: '已停用', enabled: '启用', lastLogin: '最近登录', invite: '邀请员工', inviteSend: '生成邀请链接',

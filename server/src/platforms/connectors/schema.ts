@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { botIdOf, TelegramConfigSchema } from '../telegram/schema.js';
-import { WechatyConfigSchema } from '../wechaty/schema.js';
+import { puppetModule, WechatyConfigSchema } from '../wechaty/schema.js';
 import { WecomConfigSchema } from '../wecom/schema.js';
 
 export const PlatformNameSchema = z.enum(['simulator', 'relay', 'wecom', 'telegram', 'wechaty']);
@@ -55,6 +55,7 @@ export function connectorSetup(input: Exclude<ConnectorCreate, { platform: 'simu
     }
     case 'wechaty': {
       const config = WechatyConfigSchema.parse(input.config);
+      puppetModule(config.puppet); // 400 wechaty_puppet_not_allowed: never import a package named by the request
       // The logged-in WeChat account is known only after the scan; one puppet is one account.
       return { config, account: { externalId: 'wechaty', name: input.name }, audit: { platform: 'wechaty', puppet: config.puppet } };
     }

@@ -52,8 +52,11 @@ function fromMessage(message: TgMessage, ctx: DecodeContext): PlatformEventBody[
     return content ? [{ type: 'message', accountExternalId: ctx.botId, person: personOf(from), messageId: `${chatId}:${message.message_id}`, message: content }] : [];
   }
   if (message.new_chat_members) {
+    // A self-join (through a link or the group's public name) is left to its chat_member update, which
+    // names the invite link: the membership keeps the first join it sees, and the service message usually
+    // comes first. The bot must be an administrator (it is asked to be), or Telegram sends no chat_member.
     return message.new_chat_members
-      .filter((user) => String(user.id) !== ctx.botId)
+      .filter((user) => String(user.id) !== ctx.botId && from !== undefined && from.id !== user.id)
       .map((user) => {
         const invited = from !== undefined && from.id !== user.id;
         return { type: 'member.joined', chatId, person: personOf(user), ...(invited ? { inviter: personOf(from), via: 'invite' as const } : { via: 'unknown' as const }) };

@@ -5,7 +5,7 @@ import type { Logger } from '../../kernel/logger.js';
 import type { ActionKind, AdapterHealth, Capabilities, PerformResult, PlatformAction, PlatformAdapter, PlatformEvent, PlatformEventBody } from '../platform.js';
 import { friendshipChanged, messageReceived, roomJoined, roomLeft, roomRenamed } from './decode.js';
 import type { FaithfulMockPuppet } from './mock-peer.js';
-import { WechatyConfigSchema, type WechatyConfig } from './schema.js';
+import { puppetModule, WechatyConfigSchema, type WechatyConfig } from './schema.js';
 
 // A WeChat account through Wechaty: puppet events → decode → ingest; actions →
 // Room / Contact calls (https://wechaty.js.org/docs/api/room). WeChat has no
@@ -61,15 +61,17 @@ export function createWechatyAdapter(connector: ConnectorRow, config: WechatyCon
   }
 
   async function load(): Promise<WechatyInterface> {
+    // Checked again here: a stored config predating the allow-list (or a narrowed list) must not load a module.
+    const module = puppetModule(config.puppet);
     const { WechatyBuilder, types } = await import('wechaty');
-    if (config.puppet === 'mock') {
+    if (module === 'mock') {
       const { FaithfulMockPuppet } = await import('./mock-peer.js');
       peer = new FaithfulMockPuppet({ now: () => clock.now() });
     }
     const built: WechatyInterface = peer
       ? WechatyBuilder.build({ puppet: peer })
       : WechatyBuilder.build({
-          puppet: config.puppet as 'wechaty-puppet-service',
+          puppet: module as 'wechaty-puppet-service',
           puppetOptions: { ...(config.puppetToken ? { token: config.puppetToken } : {}), ...(config.puppetEndpoint ? { endpoint: config.puppetEndpoint } : {}) },
         });
     built.on('scan', (qrcode, status) => {

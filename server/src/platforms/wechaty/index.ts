@@ -1,3 +1,3 @@
 export { createWechatyAdapter, createWechatyConnectors, isWechatyAdapter, type WechatyAdapter } from './adapter.js';
 export type { FaithfulMockPuppet } from './mock-peer.js';
-export { WechatyConfigSchema, type WechatyConfig } from './schema.js';
+export { allowedPuppets, puppetModule, WechatyConfigSchema, wechatyErrors, type WechatyConfig } from './schema.js';
