@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { Alert, App as AntApp, Button, Card, Form, Input, List, Modal, Popconfirm, Segmented, Select, Space, Switch, Table, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../api/client';
@@ -109,6 +109,7 @@ function ImportModal({ list, onClose }: { list: WordList | null; onClose: () => 
   const [content, setContent] = useState('');
   const [format, setFormat] = useState<WordImport['format']>('text');
   const [mode, setMode] = useState<WordImport['mode']>('append');
+  const fileInput = useRef<HTMLInputElement>(null);
   const close = () => {
     setContent('');
     importWords.reset();
@@ -137,9 +138,11 @@ function ImportModal({ list, onClose }: { list: WordList | null; onClose: () => 
           <span>{t('guard.words.mode')}</span>
           <Segmented<WordImport['mode']> value={mode} onChange={setMode} options={(['append', 'replace'] as const).map((m) => ({ value: m, label: t(`guard.words.modes.${m}`) }))} />
           <input
+            ref={fileInput}
             type="file"
+            hidden
             accept=".txt,.csv,text/plain,text/csv"
-            aria-label={t('guard.words.file')}
+            data-testid="guard-import-file"
             onChange={(event) => {
               const file = event.target.files?.[0];
               if (file) {
@@ -148,6 +151,7 @@ function ImportModal({ list, onClose }: { list: WordList | null; onClose: () => 
               }
             }}
           />
+          <Button size="small" onClick={() => fileInput.current?.click()}>{t('guard.words.file')}</Button>
         </Space>
         <Input.TextArea rows={8} value={content} onChange={(e) => setContent(e.target.value)} placeholder={t('guard.words.contentHelp')} data-testid="guard-import-content" />
         <Typography.Text type="secondary">{t('guard.words.contentHelp')}</Typography.Text>
