@@ -106,4 +106,14 @@ describe.skipIf(!chromiumAvailable())('the guard pages in Chromium', () => {
     await page.getByTestId('guard-behaviour-table').getByText('刷屏（10 秒 5 条）').waitFor();
     await shot('guard-04-behaviour');
   });
+
+  test('in English the guard pages speak English', async () => {
+    await page.getByTestId('language-switch').click();
+    await page.locator('.ant-select-item-option').filter({ hasText: 'English' }).click();
+    await page.getByTestId('guard-tab-replies').getByText('Keyword replies').waitFor();
+    await page.getByTestId('guard-tab-replies').click();
+    await page.getByTestId('guard-try').getByText('Try a message').waitFor();
+    await page.getByTestId('menu-guard').getByText('Guard').waitFor();
+    await shot('guard-05-english');
+  });
 });
