@@ -30,7 +30,7 @@ import { createTelegramConnectors, telegramRoutes } from './platforms/telegram/i
 import { createWechatyConnectors } from './platforms/wechaty/index.js';
 import { createGroupService, groupHandlers, groupRoutes, retentionJob, type GroupService } from './modules/groups/index.js';
 import { blacklistRoutes, createBlacklistService, createMemberService, memberHandlers, memberRoutes, type MemberService } from './modules/members/index.js';
-import { createGuardService, guardHandlers, guardRoutes, welcomeJob } from './modules/guard/index.js';
+import { createGuardService, guardHandlers, guardRoutes, welcomeJob, type GuardService } from './modules/guard/index.js';
 import { createMessageService, messageRoutes, type MessageService } from './modules/messages/index.js';
 import { createTaskService, taskRoutes, type TaskService } from './modules/tasks/index.js';
 import { authRoutes, createAuthenticate, createAuthService, createWorkspaceService, workspaceRoutes, type AuthService, type WorkspaceService } from './modules/workspace/index.js';
@@ -74,6 +74,7 @@ export type QunyunApp = {
   simulator: SimulatorService;
   auth: AuthService;
   live: LiveService;
+  guard: GuardService;
   /** Starts the engine (recovery, then the work loop). */
   start(): Promise<void>;
   close(): Promise<void>;
@@ -351,6 +352,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     simulator,
     auth,
     live,
+    guard,
     async start() {
       // Scale mode: recovery is per dead worker (see kernel/scale), never "everything in sending".
       if (scaleRuntime) await scaleRuntime.start();

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../test/support/app.js';
 import { testDialects } from '../../test/support/services.js';
 import { countPeople, DEMO_OWNER_EMAIL, findWorld, GROUP_PLANS, seedDemo, type DemoReady } from './index.js';
+import { DEMO_FAQ } from './guard.js';
 
 // The `npm start` world: seeded once, alive under the clock, kept across restarts.
 
@@ -58,6 +59,45 @@ for (const dialect of await testDialects()) {
       const groups = await t.api('GET', '/api/v1/groups?limit=100');
       const talked = await t.api('GET', `/api/v1/groups/${groups.body.items[0].id}/messages?limit=500`);
       expect(talked.status).toBe(200);
+    });
+
+    it('the demo starts with a guard: a merged welcome, FAQ replies, an ads and an abuse word list, behaviour rules and the three-strike ladder', async () => {
+      const principal = { workspaceId, role: 'owner' as const, actor: 'test' };
+      const welcome = await t.app.guard.listRules(workspaceId, 'welcome');
+      expect(welcome).toHaveLength(1);
+      expect(welcome[0]!.config.template).toEqual(expect.stringContaining('{nickname}'));
+      expect(welcome[0]!.config.template).toEqual(expect.stringContaining('{group}'));
+      expect((await t.app.guard.listRules(workspaceId, 'reply')).length).toBe(DEMO_FAQ.length);
+      expect((await t.app.guard.listRules(workspaceId, 'behaviour')).map((r) => r.config.check).sort()).toEqual(['contact', 'flood', 'new_member_link', 'spam_wave']);
+      expect((await t.app.guard.listWordLists(workspaceId)).map((l) => l.category).sort()).toEqual(['abuse', 'ads']);
+      const policies = await t.app.guard.policies(workspaceId);
+      expect(policies.isDefault).toBe(false);
+      expect(policies.items[0]!.steps.map((s) => s.actions)).toEqual([['warn'], ['notice', 'mute'], ['kick', 'blacklist']]);
+      // What a spammer's line would get, said by someone on a first offence.
+      const trial = await t.app.guard.tryMessage(principal.workspaceId, { text: '兼职日结300，在家可做，私聊' });
+      expect(trial.hits.map((h) => h.category)).toContain('ads');
+      expect(trial.escalation?.actions.map((a) => a.action)).toEqual(['warn']);
+    });
+
+    it('in the simulated hour joiners got a merged welcome, a frequent question got its FAQ answer and spammers were warned, in the groups themselves', async () => {
+      const principal = { workspaceId, role: 'owner' as const, actor: 'test' };
+      const world = (await findWorld(t.app.dbHandle.db, workspaceId))!;
+      const said: string[] = [];
+      for (const plan of world.plans) {
+        const items = await t.app.simulator.transcript(principal, { chatId: plan.chatId, limit: 5000 });
+        for (const item of items) if (item.kind === 'send' && item.text) said.push(item.text);
+      }
+      expect(said.some((text) => /^欢迎 .+ 加入澄光.+🎉/.test(text))).toBe(true);
+      const answers = new Set(DEMO_FAQ.flatMap((faq) => faq.answers));
+      expect(said.some((text) => answers.has(text))).toBe(true);
+      const replies = await t.app.guard.listRules(workspaceId, 'reply');
+      expect(replies.reduce((sum, r) => sum + r.hits, 0)).toBeGreaterThan(0);
+      expect((await t.app.guard.listRules(workspaceId, 'welcome'))[0]!.hits).toBeGreaterThan(0);
+      // The demo's spammers trip the word list and climb the ladder.
+      const violations = await t.app.guard.violations(workspaceId, { limit: 500 });
+      expect(violations.length).toBeGreaterThan(0);
+      expect(violations.some((v) => v.category === 'ads' && v.actions.some((a) => a.action === 'warn'))).toBe(true);
+      console.log(`demo hour on ${dialect}: ${said.length} messages from the brand, ${violations.length} violations`);
     });
 
     it('starting again keeps the world and seeds nothing', async () => {

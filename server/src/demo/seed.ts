@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { QunyunApp } from '../app.js';
 import type { Principal } from '../kernel/http/principal.js';
 import { newSecret } from '../kernel/ids.js';
+import { seedDemoGuard } from './guard.js';
 import { scheduleNextTick } from './life.js';
 import * as store from './store.js';
 import { createRandom, DEMO_OWNER_EMAIL, DEMO_PEOPLE, DEMO_SEED, DEMO_SLUG, GROUP_PLANS, MODEL_WEIGHTS, PERSONA, personName, pickWeighted } from './world.js';
@@ -76,6 +77,7 @@ export async function seedDemo(app: QunyunApp, options: { people?: number } = {}
     for (const p of members) rows.push({ person_id: p.person_id, name: p.name, model: p.model, chat_id: group.chatId, present: p.present });
   }
   await store.insertPeople(db, workspace.id, rows);
+  await seedDemoGuard(app, principal);
   await store.insertWorld(db, workspace.id, { seed: DEMO_SEED, persona: PERSONA, plans, createdAt: app.clock.now() });
   await app.workspaces.update(principal, { name: `${PERSONA.brand}护肤 · 群运演示` });
   await app.workspaces.audit(workspace.id, 'system:demo', 'demo.seed', workspace.id, { groups: plans.length, people: rows.length });

@@ -9,14 +9,17 @@ export class ApiError extends Error {
   readonly code: string;
   readonly localized: LocalizedText;
   readonly retryAfterSeconds: number | null;
+  /** The server's structured details (bad import lines, unsafe regex reasons), when it sent any. */
+  readonly details: unknown;
 
-  constructor(status: number, code: string, localized: LocalizedText, retryAfterSeconds: number | null) {
+  constructor(status: number, code: string, localized: LocalizedText, retryAfterSeconds: number | null, details: unknown = undefined) {
     super(localized.en);
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
     this.localized = localized;
     this.retryAfterSeconds = retryAfterSeconds;
+    this.details = details;
   }
 }
 
@@ -53,7 +56,7 @@ function toApiError(status: number, body: unknown, retryAfterHeader: string | nu
     ? { zh: body.message.zh, en: body.message.en }
     : fallback;
   const retry = typeof body.retryAfterSeconds === 'number' ? body.retryAfterSeconds : retryAfterHeader ? Number(retryAfterHeader) : null;
-  return new ApiError(status, code, message, Number.isFinite(retry) ? retry : null);
+  return new ApiError(status, code, message, Number.isFinite(retry) ? retry : null, body.details);
 }
 
 export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {

@@ -17,7 +17,6 @@ type MenuItem = Required<MenuProps>['items'][number];
 const COMING_SOON = [
   { key: 'members', icon: <UserOutlined /> },
   { key: 'channels', icon: <QrcodeOutlined /> },
-  { key: 'guard', icon: <SafetyOutlined /> },
   { key: 'content', icon: <FileTextOutlined /> },
   { key: 'sop', icon: <ScheduleOutlined /> },
   { key: 'broadcasts', icon: <NotificationOutlined /> },
@@ -42,6 +41,7 @@ export function ConsoleLayout() {
     { key: '/live', icon: <ThunderboltOutlined />, label: t('nav.live') },
     { key: '/groups', icon: <TeamOutlined />, label: t('nav.groups') },
     { key: '/tasks', icon: <CheckSquareOutlined />, label: t('nav.tasks') },
+    { key: '/guard', icon: <SafetyOutlined />, label: <span data-testid="menu-guard">{t('nav.guard')}</span> },
     ...COMING_SOON.map((module) => ({
       key: `soon:${module.key}`,
       icon: module.icon,

@@ -10,6 +10,7 @@ import { LivePage } from '../pages/live/live-page';
 import { GroupListPage } from '../pages/groups/group-list-page';
 import { GroupDetailPage } from '../pages/groups/group-detail-page';
 import { TaskInboxPage } from '../pages/tasks/task-inbox-page';
+import { GuardPage } from '../pages/guard/guard-page';
 import { ConnectorsPage } from '../pages/settings/connectors-page';
 import { StaffPage } from '../pages/settings/staff-page';
 import { TokensPage } from '../pages/settings/tokens-page';
@@ -61,6 +62,8 @@ export const router = createBrowserRouter([
           { path: '/groups', element: <GroupListPage /> },
           { path: '/groups/:id', element: <GroupDetailPage /> },
           { path: '/tasks', element: <TaskInboxPage /> },
+          { path: '/guard', element: <Navigate to="/guard/welcome" replace /> },
+          { path: '/guard/:tab', element: <GuardPage /> },
           { path: '/settings', element: <Navigate to="/settings/connectors" replace /> },
           { path: '/settings/connectors', element: <ConnectorsPage /> },
           { path: '/settings/staff', element: <StaffPage /> },

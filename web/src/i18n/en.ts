@@ -1,4 +1,5 @@
 import type { Messages } from './index';
+import { guardEn } from './guard.en';
 
 export const en: Messages = {
   app: { name: 'Qunyun', tagline: 'Community operations' },
@@ -64,5 +65,6 @@ export const en: Messages = {
     title: 'API tokens', create: 'New token', lastUsed: 'Last used', revoked: 'Revoked', active: 'Active', revoke: 'Revoke', revokeConfirm: 'Revoke this token? Programs using it lose access.',
     created: 'Token created', secretOnce: 'Copy it now: this token is shown only once.', revokedDone: 'Token revoked',
   },
+  guard: guardEn,
   errors: { title: 'Something went wrong', page: 'This page failed', notFound: 'No such page', goHome: 'Back to the start' },
 };

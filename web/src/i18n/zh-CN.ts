@@ -1,3 +1,5 @@
+import { guardZhCN } from './guard.zh-CN';
+
 export const zhCN = {
   app: { name: '群运', tagline: '社群运营平台' },
   common: {
@@ -62,5 +64,6 @@ export const zhCN = {
     title: 'API 令牌', create: '新建令牌', lastUsed: '最近使用', revoked: '已吊销', active: '有效', revoke: '吊销', revokeConfirm: '确定吊销此令牌？使用它的程序将无法访问。',
     created: '令牌已创建', secretOnce: '请立即复制：此令牌只显示这一次。', revokedDone: '令牌已吊销',
   },
+  guard: guardZhCN,
   errors: { title: '出错了', page: '页面出错了', notFound: '页面不存在', goHome: '回到首页' },
 } as const;
