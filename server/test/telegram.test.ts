@@ -167,8 +167,9 @@ for (const dialect of await testDialects()) {
       expect(sent.status).toBe(202);
       await t.app.engine.drain();
       const answer = fake.transcript(chatId).at(-1)!;
-      expect(answer).toMatchObject({ from: { id: fake.bot.id }, text: `@${dave.id} 点置顶链接报名`, reply_to_message: { message_id: question } });
-      expect(answer.entities).toEqual([{ type: 'text_mention', offset: 0, length: `@${dave.id}`.length, user: { id: dave.id, is_bot: false, first_name: `@${dave.id}` } }]);
+      // The text does not name Dave: his mention is appended by name, never his id in front.
+      expect(answer).toMatchObject({ from: { id: fake.bot.id }, text: '点置顶链接报名 @Dave', reply_to_message: { message_id: question } });
+      expect(answer.entities).toEqual([{ type: 'text_mention', offset: 8, length: 5, user: { id: dave.id, is_bot: false, first_name: 'Dave' } }]);
       const delivery = await t.api('GET', `/api/v1/messages/${sent.body.id}`);
       expect(delivery.body.state).toBe('sent');
 
@@ -234,6 +235,62 @@ for (const dialect of await testDialects()) {
       expect(delivery.body.error).toContain('content_unsupported');
       expect(delivery.body.taskId).toBeTruthy();
       expect(fake.transcript(chatId).filter((m) => m.from?.id === fake.bot.id)).toEqual([]);
+    });
+
+    it('a mention of someone no update has shown yet is named by asking Telegram, and the "@name" in the text becomes the mention', async () => {
+      const chatId = fake.createGroup('点名群');
+      fake.join(chatId, fake.createUser('Amy'));
+      await fake.deliver(viaApp);
+      const zoe = fake.createUser('Zoe', 'Wu');
+      fake.join(chatId, zoe);
+      const sent = await t.api('POST', '/api/v1/messages', { target: { chatId: String(chatId), connectorId }, message: { type: 'text', text: '@Zoe Wu 请看置顶', mentions: [String(zoe.id)] }, idempotencyKey: 'tg-name-1' });
+      expect(sent.status).toBe(202);
+      await t.app.engine.drain();
+      expect(fake.callsOf('getChatMember').at(-1)!.payload).toMatchObject({ chat_id: String(chatId), user_id: zoe.id });
+      const answer = fake.transcript(chatId).at(-1)!;
+      expect(answer.text).toBe('@Zoe Wu 请看置顶');
+      expect(answer.entities).toEqual([{ type: 'text_mention', offset: 0, length: 7, user: { id: zoe.id, is_bot: false, first_name: 'Zoe Wu' } }]);
+      await fake.deliver(viaApp);
+    });
+
+    it('a mention of someone Telegram cannot name is appended with a neutral label, never the raw id', async () => {
+      const chatId = fake.createGroup('无名群');
+      fake.join(chatId, fake.createUser('Ben'));
+      await fake.deliver(viaApp);
+      await t.api('POST', '/api/v1/messages', { target: { chatId: String(chatId), connectorId }, message: { type: 'text', text: '大家好', mentions: ['5999999'] }, idempotencyKey: 'tg-name-2' });
+      await t.app.engine.drain();
+      const answer = fake.transcript(chatId).at(-1)!;
+      expect(answer.text).toBe('大家好 👤');
+      expect(answer.text).not.toContain('5999999');
+      expect(answer.entities).toEqual([{ type: 'text_mention', offset: 4, length: 2, user: { id: 5999999, is_bot: false, first_name: '👤' } }]);
+    });
+
+    // Last in this block: from here on every join is welcomed.
+    it('a merged welcome reads as a person wrote it: each "@name" in the text is the mention, counted in UTF-16 units past an emoji', async () => {
+      const rule = await t.api('POST', '/api/v1/guard/rules', { kind: 'welcome', name: '欢迎', config: { template: '🎉 欢迎 {nickname} 加入{group}！', windowMs: 10 * SECOND } });
+      expect(rule.status).toBe(201);
+      const chatId = fake.createGroup('表情群');
+      fake.say(chatId, fake.createUser('群主'), '开群');
+      await fake.deliver(viaApp);
+      const xiaoxin = fake.createUser('小新');
+      const bob = fake.createUser('Bob', 'Lee');
+      fake.join(chatId, xiaoxin);
+      await fake.deliver(viaApp);
+      await t.app.engine.advance(t.app.clock.now() + SECOND);
+      fake.join(chatId, bob);
+      await fake.deliver(viaApp);
+      await t.app.engine.advance(t.app.clock.now() + 11 * SECOND);
+
+      const welcomes = fake.transcript(chatId).filter((m) => m.from?.id === fake.bot.id);
+      expect(welcomes).toHaveLength(1);
+      const welcome = welcomes[0]!;
+      expect(welcome.text).toBe('🎉 欢迎 @小新 @Bob Lee 加入表情群！');
+      // "🎉" is two UTF-16 units: "@小新" starts at 6 (not at 5, its code point index).
+      expect(welcome.entities).toEqual([
+        { type: 'text_mention', offset: 6, length: 3, user: { id: xiaoxin.id, is_bot: false, first_name: '小新' } },
+        { type: 'text_mention', offset: 10, length: 8, user: { id: bob.id, is_bot: false, first_name: 'Bob Lee' } },
+      ]);
+      expect(welcome.entities!.map((e) => welcome.text!.slice(e.offset, e.offset + e.length))).toEqual(['@小新', '@Bob Lee']);
     });
   });
 }

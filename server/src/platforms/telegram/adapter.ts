@@ -3,9 +3,9 @@ import { Bot } from 'grammy';
 import type { ConnectorRow } from '../../database.js';
 import type { Clock } from '../../kernel/clock.js';
 import type { Logger } from '../../kernel/logger.js';
-import type { AdapterHealth, PerformResult, PlatformAction, PlatformAdapter, PlatformEvent } from '../platform.js';
+import type { AdapterHealth, PerformResult, PersonRef, PlatformAction, PlatformAdapter, PlatformEvent } from '../platform.js';
 import { createTelegramClient, failureOf, watchCalls } from './client.js';
-import { chatTitleEvent, decodeUpdate } from './decode.js';
+import { chatTitleEvent, decodeUpdate, personOf } from './decode.js';
 import { capabilitiesOf, createOperations } from './encode.js';
 import { telegramErrors } from './errors.js';
 import { ALLOWED_UPDATES, botIdOf, TelegramConfigSchema, TgUpdateSchema, type InviteLink, type InviteLinkCreate, type TelegramConfig } from './schema.js';
@@ -38,6 +38,8 @@ export type TelegramAdapter = PlatformAdapter & {
   createInviteLink(input: InviteLinkCreate): Promise<InviteLink>;
 };
 
+const NAMES_KEPT = 10_000;
+
 export function webhookPathOf(connectorId: string): string {
   return `/api/v1/telegram/${connectorId}/webhook`;
 }
@@ -47,7 +49,29 @@ export function createTelegramAdapter(connector: ConnectorRow, config: TelegramC
   const client = createTelegramClient(config, () => clock.now());
   const { api } = client;
   const botId = botIdOf(config.botToken);
-  const operations = createOperations(api, clock, config);
+  /** Names of the people this process has seen or asked about, so a mention reads "@小新" (bounded, oldest first out). */
+  const names = new Map<string, string>();
+  function remember(person: PersonRef | undefined): void {
+    if (!person?.name) return;
+    names.delete(person.externalId);
+    names.set(person.externalId, person.name);
+    if (names.size > NAMES_KEPT) names.delete(names.keys().next().value!);
+  }
+  async function nameOf(chatId: string, userId: string): Promise<string | undefined> {
+    const known = names.get(userId);
+    if (known) return known;
+    try {
+      // https://core.telegram.org/bots/api#getchatmember — for a person this process has not seen (another process took the update, or a restart).
+      const { user } = await api.getChatMember(chatId, Number(userId));
+      const person = personOf({ ...user });
+      remember(person);
+      return person.name;
+    } catch (error) {
+      log.debug({ err: error, userId }, 'no name for a mention: it is appended with a neutral label');
+      return undefined;
+    }
+  }
+  const operations = createOperations(api, clock, config, nameOf);
   const capabilities = capabilitiesOf(operations);
   const webhookPath = webhookPathOf(connector.id);
   const log = logger.child({ connectorId: connector.id, platform: 'telegram' });
@@ -71,6 +95,11 @@ export function createTelegramAdapter(connector: ConnectorRow, config: TelegramC
     const ctx = { connectorId: connector.id, botId };
     const title = chatTitleEvent(update, ctx, source, titles);
     const events = [...(title ? [title] : []), ...decodeUpdate(update, ctx, source)];
+    for (const { body } of events) {
+      if ('person' in body) remember(body.person);
+      if (body.type === 'member.joined') remember(body.inviter);
+      if (body.type === 'member.left') remember(body.by);
+    }
     if (events.length) await deps.ingest(connector.workspace_id, events);
     // Only once it is stored: a failed ingest is answered 5xx and Telegram delivers the update again.
     if (title?.body.type === 'group.renamed') titles.set(title.body.chatId, title.body.name);

@@ -30,17 +30,57 @@ const MEMBER_PERMISSIONS = Object.fromEntries(Object.keys(NO_PERMISSIONS).map((k
 
 const fail = (code: string, message: string): PerformResult => ({ ok: false, failure: 'permanent', code, message });
 
-/** Mentions become text_mention entities over "@<id>" labels ahead of the text (offsets in UTF-16 units, as Telegram counts). */
-export function withMentions(text: string, mentions: readonly string[]): { text: string; entities: { type: 'text_mention'; offset: number; length: number; user: { id: number; is_bot: false; first_name: string } }[] } {
-  let prefix = '';
-  const entities = [];
-  for (const id of mentions) {
-    if (!/^\d+$/.test(id)) continue;
-    const label = `@${id}`;
-    entities.push({ type: 'text_mention' as const, offset: prefix.length, length: label.length, user: { id: Number(id), is_bot: false as const, first_name: label } });
-    prefix += `${label} `;
+/** Telegram's limit on a message text, in UTF-16 units (https://core.telegram.org/bots/api#sendmessage). */
+const TEXT_MAX = 4096;
+/** What an appended mention reads when the person's name is unknown: no raw id, no language. */
+export const UNNAMED_MENTION = '👤';
+
+export type MentionEntity = { type: 'text_mention'; offset: number; length: number; user: { id: number; is_bot: false; first_name: string } };
+export type Mentioned = { id: string; name?: string | undefined };
+
+/**
+ * Mentions as a Telegram user sees them. Where the text already names a
+ * mentioned person ("欢迎 @小新"), that "@小新" span becomes a text_mention
+ * entity; only people the text does not name are appended at the end, by name
+ * (or a neutral label), never a raw id in front. Offsets and lengths are in
+ * UTF-16 code units, as the Bot API counts them — which is how JavaScript
+ * indexes strings, so an emoji before a name counts 2 and a CJK character 1.
+ * Longer names are placed first, so "@Alice" is never taken for "@Al".
+ */
+export function withMentions(text: string, mentions: readonly Mentioned[]): { text: string; entities: MentionEntity[] } {
+  const people = mentions.filter((m, i) => /^\d+$/.test(m.id) && mentions.findIndex((o) => o.id === m.id) === i);
+  const entities: MentionEntity[] = [];
+  const taken = (from: number, to: number) => entities.some((e) => from < e.offset + e.length && e.offset < to);
+  const entity = (m: Mentioned, offset: number, length: number): MentionEntity => ({
+    type: 'text_mention',
+    offset,
+    length,
+    user: { id: Number(m.id), is_bot: false, first_name: m.name || UNNAMED_MENTION },
+  });
+  // The person's name, or the id when the text was written with "@<id>" for want of one.
+  const candidates = people
+    .flatMap((m) => [m.name, m.id].filter((c): c is string => !!c).map((label) => ({ m, span: `@${label}` })))
+    .sort((a, b) => b.span.length - a.span.length);
+  const placed = new Set<string>();
+  for (const { m, span } of candidates) {
+    if (placed.has(m.id)) continue;
+    for (let at = text.indexOf(span); at >= 0; at = text.indexOf(span, at + 1)) {
+      if (taken(at, at + span.length)) continue;
+      entities.push(entity(m, at, span.length));
+      placed.add(m.id);
+      break;
+    }
   }
-  return { text: prefix + text, entities };
+  let out = text;
+  for (const m of people) {
+    if (placed.has(m.id)) continue;
+    const label = m.name ? `@${m.name}` : UNNAMED_MENTION;
+    if (out.length + 1 + label.length > TEXT_MAX) break;
+    out += ' ';
+    entities.push(entity(m, out.length, label.length));
+    out += label;
+  }
+  return { text: out, entities: entities.sort((a, b) => a.offset - b.offset) };
 }
 
 function replyOf(message: Message): { reply_parameters?: { message_id: number; allow_sending_without_reply: true } } {
@@ -48,7 +88,10 @@ function replyOf(message: Message): { reply_parameters?: { message_id: number; a
   return id && /^\d+$/.test(id) ? { reply_parameters: { message_id: Number(id), allow_sending_without_reply: true } } : {};
 }
 
-export function createOperations(api: Api, clock: Clock, config: TelegramConfig): Operations {
+/** The display name of a Telegram user, as far as the adapter knows it (seen in updates or asked for). */
+export type NameOf = (chatId: string, userId: string) => Promise<string | undefined>;
+
+export function createOperations(api: Api, clock: Clock, config: TelegramConfig, nameOf: NameOf = async () => undefined): Operations {
   async function call(repeatable: boolean, run: () => Promise<unknown>): Promise<PerformResult> {
     try {
       await run();
@@ -69,7 +112,8 @@ export function createOperations(api: Api, clock: Clock, config: TelegramConfig)
   }
 
   async function sendMessage(chat: string, message: Message): Promise<number> {
-    const mentions = withMentions(message.type === 'text' ? message.text : '', message.mentions ?? []);
+    const ids = message.type === 'text' ? (message.mentions ?? []) : [];
+    const mentions = withMentions(message.type === 'text' ? message.text : '', await Promise.all(ids.map(async (id) => ({ id, name: /^\d+$/.test(id) ? await nameOf(chat, id) : undefined }))));
     const reply = replyOf(message);
     switch (message.type) {
       case 'text':

@@ -137,6 +137,11 @@ export async function startFakeTelegram(options: FakeTelegramOptions) {
       takeSendSlot(chat);
       return postMessage(chat, bot, { poll: { id: `poll-${chat.nextMessageId}`, question: String(p.question), options: options.map((text) => ({ text, voter_count: 0 })), total_voter_count: 0, is_closed: false, is_anonymous: p.is_anonymous !== false, type: 'regular', allows_multiple_answers: p.allows_multiple_answers === true } } as Partial<Message>);
     },
+    getChatMember(p) {
+      const chat = chatOrThrow(p.chat_id);
+      const user = userOrThrow(p.user_id);
+      return chat.members.get(user.id) ?? ({ status: 'left', user } as ChatMember);
+    },
     banChatMember(p) {
       const chat = chatOrThrow(p.chat_id);
       const user = userOrThrow(p.user_id);
