@@ -39,10 +39,23 @@ describe('Telegram mentions', () => {
     expect(r.entities[1]!.user.first_name).toBe(UNNAMED_MENTION);
   });
 
-  it('a text written with "@<id>" for want of a name keeps it and mentions over it', () => {
+  it('a text written with "@<id>" for want of a name keeps it when no name is known and mentions over it', () => {
     const r = withMentions('欢迎 @5001 加入', [{ id: '5001' }]);
     expect(r.text).toBe('欢迎 @5001 加入');
     expect(spans(r)).toEqual([['@5001', 5001]]);
+  });
+
+  it('a text written with "@<id>" reads "@<name>" once the name is known, and later spans move with it', () => {
+    const r = withMentions('🎉 欢迎 @5001 和 @小新', [{ id: '5001', name: 'Dave' }, { id: '5002', name: '小新' }]);
+    expect(r.text).toBe('🎉 欢迎 @Dave 和 @小新');
+    expect(r.entities.map((e) => [e.offset, e.length])).toEqual([[6, 5], [14, 3]]);
+    expect(spans(r)).toEqual([['@Dave', 5001], ['@小新', 5002]]);
+  });
+
+  it('"@<id>" keeps the id rather than push the text past 4096 units with the name', () => {
+    const r = withMentions(`${'x'.repeat(4090)}@5001`, [{ id: '5001', name: 'Dave Smith' }]);
+    expect(r.text).toBe(`${'x'.repeat(4090)}@5001`);
+    expect(r.entities).toEqual([{ type: 'text_mention', offset: 4090, length: 5, user: { id: 5001, is_bot: false, first_name: 'Dave Smith' } }]);
   });
 
   it('the same person twice is mentioned once, and ids that are not Telegram user ids are left out', () => {

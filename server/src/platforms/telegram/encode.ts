@@ -41,46 +41,57 @@ export type Mentioned = { id: string; name?: string | undefined };
 /**
  * Mentions as a Telegram user sees them. Where the text already names a
  * mentioned person ("欢迎 @小新"), that "@小新" span becomes a text_mention
- * entity; only people the text does not name are appended at the end, by name
- * (or a neutral label), never a raw id in front. Offsets and lengths are in
- * UTF-16 code units, as the Bot API counts them — which is how JavaScript
- * indexes strings, so an emoji before a name counts 2 and a CJK character 1.
- * Longer names are placed first, so "@Alice" is never taken for "@Al".
+ * entity; a text written with "@<user id>" for want of a name reads "@<name>"
+ * once the name is known. Only people the text does not name are appended at
+ * the end, by name (or a neutral label), never a raw id in front. Offsets and
+ * lengths are in UTF-16 code units, as the Bot API counts them — which is how
+ * JavaScript indexes strings, so an emoji before a name counts 2 and a CJK
+ * character 1. Longer names are placed first, so "@Alice" is never taken for "@Al".
  */
 export function withMentions(text: string, mentions: readonly Mentioned[]): { text: string; entities: MentionEntity[] } {
   const people = mentions.filter((m, i) => /^\d+$/.test(m.id) && mentions.findIndex((o) => o.id === m.id) === i);
-  const entities: MentionEntity[] = [];
-  const taken = (from: number, to: number) => entities.some((e) => from < e.offset + e.length && e.offset < to);
   const entity = (m: Mentioned, offset: number, length: number): MentionEntity => ({
     type: 'text_mention',
     offset,
     length,
     user: { id: Number(m.id), is_bot: false, first_name: m.name || UNNAMED_MENTION },
   });
-  // The person's name, or the id when the text was written with "@<id>" for want of one.
+  // Where each person is named in the text as written: by name, or by "@<id>".
+  const found: { m: Mentioned; at: number; length: number; label: string }[] = [];
+  const taken = (from: number, to: number) => found.some((f) => from < f.at + f.length && f.at < to);
   const candidates = people
     .flatMap((m) => [m.name, m.id].filter((c): c is string => !!c).map((label) => ({ m, span: `@${label}` })))
     .sort((a, b) => b.span.length - a.span.length);
-  const placed = new Set<string>();
   for (const { m, span } of candidates) {
-    if (placed.has(m.id)) continue;
+    if (found.some((f) => f.m.id === m.id)) continue;
     for (let at = text.indexOf(span); at >= 0; at = text.indexOf(span, at + 1)) {
       if (taken(at, at + span.length)) continue;
-      entities.push(entity(m, at, span.length));
-      placed.add(m.id);
+      found.push({ m, at, length: span.length, label: span === `@${m.id}` && m.name ? `@${m.name}` : span });
       break;
     }
   }
-  let out = text;
+  // Names for "@<id>" spans only while the text stays within Telegram's limit.
+  const named = text.length + found.reduce((n, f) => n + f.label.length - f.length, 0) <= TEXT_MAX;
+  const entities: MentionEntity[] = [];
+  let out = '';
+  let pos = 0;
+  for (const f of found.sort((a, b) => a.at - b.at)) {
+    const label = named ? f.label : text.slice(f.at, f.at + f.length);
+    out += text.slice(pos, f.at);
+    entities.push(entity(f.m, out.length, label.length));
+    out += label;
+    pos = f.at + f.length;
+  }
+  out += text.slice(pos);
   for (const m of people) {
-    if (placed.has(m.id)) continue;
+    if (found.some((f) => f.m.id === m.id)) continue;
     const label = m.name ? `@${m.name}` : UNNAMED_MENTION;
     if (out.length + 1 + label.length > TEXT_MAX) break;
     out += ' ';
     entities.push(entity(m, out.length, label.length));
     out += label;
   }
-  return { text: out, entities: entities.sort((a, b) => a.offset - b.offset) };
+  return { text: out, entities };
 }
 
 function replyOf(message: Message): { reply_parameters?: { message_id: number; allow_sending_without_reply: true } } {
