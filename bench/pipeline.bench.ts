@@ -12,8 +12,7 @@ import { measureScale, scaleUp } from './support/scale.js';
 // second after each batch of 100, so the figure is the pipeline's own cost.
 
 const EVENTS = Number(process.env.BENCH_PIPELINE_EVENTS ?? 6_000);
-/** Scale mode is far slower per event (see the notes): its own, smaller default. */
-const SCALE_EVENTS = Number(process.env.BENCH_PIPELINE_SCALE_EVENTS ?? 1_000);
+const SCALE_EVENTS = Number(process.env.BENCH_PIPELINE_SCALE_EVENTS ?? EVENTS);
 const BATCH = 100;
 const GROUPS = 20;
 
@@ -76,7 +75,7 @@ if (own) {
       figures,
       notes: [
         `events/s from the first simulator event posted to the last reply recorded as sent (${EVENTS} message events in batches of ${BATCH} over ${GROUPS} groups, one reply each, virtual clock moved 1 s per batch so the simulator's 100 sends/s per account hold in virtual time). ingestOnlyEventsPerSecond: the POST /api/v1/sim/events calls alone (ingest plus the drain each call runs).`,
-        `PostgreSQL + Redis, 1 and 3 workers (scale mode): 1 API process + N worker processes (bench/support/scale-role.ts: buildApp with --role api|worker and the benchmark rule), each its own Node process, on a fresh PostgreSQL database and a unique Redis prefix, real clock. The API process ingests ${SCALE_EVENTS} simulator events of the same shape over HTTP (batches of ${BATCH}, one after another); its rule puts one send per message in the outbox for a relay connector (limits 10,000/chat/s, 100,000/account/s) whose peer is the counting peer in its own process; the workers claim and send them. events/s from the first event posted to the last reply recorded as sent (polled every 50 ms). The adapter differs from the embedded columns (HTTP to a peer instead of the in-process simulator) because the simulator's real-time limits (20/s per chat, 100/s per account) would cap the figure at the platform's limit. All processes share the machine's cores. ingestOnlyEventsPerSecond in scale mode: each POST /api/v1/sim/events returns only once the workers drained the queues (the simulator route's drain), so it is close to the end-to-end figure.`,
+        `PostgreSQL + Redis, 1 and 3 workers (scale mode): 1 API process + N worker processes (bench/support/scale-role.ts: buildApp with role api|worker plus the benchmark rule), each its own Node process, on a fresh PostgreSQL database and a unique Redis prefix, real clock. The API process ingests ${SCALE_EVENTS} message events of the same shape (batches of ${BATCH}, one after another, over ${GROUPS} simulated groups) through app.pipeline.ingest, posted to a loopback port of its own as a platform webhook would (POST /api/v1/sim/events drains after every event, and in scale mode a drain waits for the workers, which would time the route, not the pipeline). Its rule puts one send per message in the outbox for a relay connector (limits 10,000/chat/s, 100,000/account/s) whose peer is the counting peer in its own process (with the real clock the simulator's 20/s per chat and 100/s per account would cap the figure); the workers claim the sends and deliver them. eventsPerSecond: first event posted to last reply recorded as sent (polled every 50 ms); ingestOnlyEventsPerSecond: the ingest calls alone. All processes share the machine's cores.`,
         'Goal for later work: 5,000 msgs/s sustained through the embedded pipeline on 2 cores.',
       ],
     }),

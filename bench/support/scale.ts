@@ -24,20 +24,20 @@ export async function scaleUp(): Promise<boolean> {
   return (await isPostgresUp()) && (await isRedisUp());
 }
 
-type Role = { child: ChildProcess; base: string };
+type Role = { child: ChildProcess; base: string; ingestBase: string };
 
 async function startRole(role: 'api' | 'worker', env: NodeJS.ProcessEnv): Promise<Role> {
   const child = spawn(process.execPath, ['--import', 'tsx', ROLE_SCRIPT, role], { env, stdio: ['ignore', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout! });
-  const port = await new Promise<number>((resolve, reject) => {
+  const ports = await new Promise<{ port: number; ingestPort: number }>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${role} did not start within 60 s`)), 60_000);
     child.once('exit', (code) => reject(new Error(`${role} exited during start (${code})`)));
     lines.once('line', (line) => {
       clearTimeout(timer);
-      resolve((JSON.parse(line) as { port: number }).port);
+      resolve(JSON.parse(line) as { port: number; ingestPort: number });
     });
   });
-  return { child, base: `http://127.0.0.1:${port}` };
+  return { child, base: `http://127.0.0.1:${ports.port}`, ingestBase: `http://127.0.0.1:${ports.ingestPort}` };
 }
 
 async function stopRole(role: Role): Promise<void> {
@@ -84,13 +84,14 @@ export async function measureScale(options: { workers: number; events: number; b
     if (relay.status !== 201) throw new Error(`relay connector: ${relay.status} ${JSON.stringify(relay.body)}`);
     const simulator = await call('POST', '/api/v1/connectors', { platform: 'simulator', name: 'bench-sim' });
     if (simulator.status !== 201) throw new Error(`simulator connector: ${simulator.status} ${JSON.stringify(simulator.body)}`);
-    const chats: string[] = [];
+    const chats: { chatId: string; connectorId: string }[] = [];
     for (let g = 0; g < options.groups; g++) {
       const people = Array.from({ length: 5 }, (_, i) => ({ id: `p-${g}-${i}`, name: `成员 ${g}-${i}` }));
-      const group = await call<{ chatId: string }>('POST', '/api/v1/sim/groups', { name: `压测群 ${g}`, people });
+      const group = await call<{ chatId: string; connectorId: string }>('POST', '/api/v1/sim/groups', { name: `压测群 ${g}`, people });
       if (group.status !== 201) throw new Error(`sim group: ${group.status} ${JSON.stringify(group.body)}`);
-      chats.push(group.body.chatId);
+      chats.push(group.body);
     }
+    const workspaceId = (await call<{ id: string }>('GET', '/api/v1/workspace')).body.id;
     const batches = Math.ceil(options.events / options.batch);
     const total = batches * options.batch;
     const countSent = async () => Number((await db.query<{ n: string }>(`select count(*) as n from actions where state = 'sent' and cause = 'bench'`)).rows[0]!.n);
@@ -100,12 +101,19 @@ export async function measureScale(options: { workers: number; events: number; b
       const events = Array.from({ length: options.batch }, (_, i) => {
         const n = b * options.batch + i;
         const g = n % options.groups;
-        return { type: 'message', chatId: chats[g], personId: `p-${g}-${n % 5}`, text: `bench ${n} 你好`, id: `m-${n}` };
+        const chat = chats[g]!;
+        return {
+          connectorId: chat.connectorId,
+          occurredAt: Date.now(),
+          source: 'sim',
+          body: { type: 'message', chatId: chat.chatId, person: { externalId: `p-${g}-${n % 5}`, name: `成员 ${g}-${n % 5}` }, messageId: `m-${n}`, message: { type: 'text', text: `bench ${n} 你好` } },
+        };
       });
       const t0 = performance.now();
-      const applied = await call('POST', '/api/v1/sim/events', { events });
+      const response = await fetch(`${api.ingestBase}/ingest`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ workspaceId, events }) });
+      const applied = (await response.json()) as { ingested: number; failed: number };
       ingestMs += performance.now() - t0;
-      if (applied.status !== 200) throw new Error(`sim events: ${applied.status} ${JSON.stringify(applied.body)}`);
+      if (response.status !== 200 || applied.failed > 0) throw new Error(`ingest: ${response.status} ${JSON.stringify(applied)}`);
     }
     let sent = 0;
     const deadline = performance.now() + 300_000;
