@@ -199,10 +199,6 @@ function main(): void {
     'Peers in "normalised" mode are timed on normalise + scan (ours fuses both); scanOnly shows the scan alone. ' +
     `Naive includes timed on the first ${NAIVE_SAMPLE} messages. Extras for ours are variant hits (V信 → 微信). The normaliser's fold table (built once per process, shared by every mode) is not in buildMs. Total ${Math.round((performance.now() - started) / 1000)} s.`;
   const result = { figures, notes };
-  writeFileSync(
-    join(here, 'results', 'guard-matcher.json'),
-    JSON.stringify({ name: 'guard-matcher', date: new Date().toISOString(), node: process.version, machine: { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', memGb: Math.round(totalmem() / 1e9) }, ...result }, null, 2) + '\n',
-  );
   console.log(JSON.stringify(result));
 }
 

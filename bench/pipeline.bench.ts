@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Dialect } from '../server/src/kernel/db/db.js';
-import { benchDialects, round, runChild, SCALE_SLOT, SHARED_MACHINE_NOTE, startEmbedded } from './support/embedded.js';
+import { benchDialects, round, runChild, startEmbedded } from './support/embedded.js';
+import { measureScale, scaleUp } from './support/scale.js';
 
 // Pipeline throughput: simulator message events → ingest (validate, dedupe,
 // event log, projections) → a rule puts one send per message in the outbox →
@@ -11,10 +12,11 @@ import { benchDialects, round, runChild, SCALE_SLOT, SHARED_MACHINE_NOTE, startE
 // second after each batch of 100, so the figure is the pipeline's own cost.
 
 const EVENTS = Number(process.env.BENCH_PIPELINE_EVENTS ?? 6_000);
+const SCALE_EVENTS = Number(process.env.BENCH_PIPELINE_SCALE_EVENTS ?? EVENTS);
 const BATCH = 100;
 const GROUPS = 20;
 
-type Figures = { events: number; seconds: number; eventsPerSecond: number; ingestOnlyEventsPerSecond: number; sent: number };
+export type Figures = { events: number; seconds: number; eventsPerSecond: number; ingestOnlyEventsPerSecond: number; sent: number };
 
 async function measure(dialect: Dialect): Promise<Figures> {
   const server = await startEmbedded(dialect, 'virtual');
@@ -64,16 +66,17 @@ if (own) {
 } else {
   const figures: Record<string, unknown> = {};
   for (const dialect of await benchDialects()) figures[`embedded-${dialect}`] = await runChild<Figures>(import.meta.url, dialect);
-  figures['postgres-redis-1-worker'] = SCALE_SLOT;
-  figures['postgres-redis-3-workers'] = SCALE_SLOT;
+  const scale = await scaleUp();
+  for (const workers of [1, 3]) {
+    figures[`postgres-redis-${workers}-worker${workers === 1 ? '' : 's'}`] = scale ? await measureScale({ workers, events: SCALE_EVENTS, batch: BATCH, groups: GROUPS }) : 'PostgreSQL or Redis not reachable';
+  }
   console.log(
     JSON.stringify({
       figures,
       notes: [
         `events/s from the first simulator event posted to the last reply recorded as sent (${EVENTS} message events in batches of ${BATCH} over ${GROUPS} groups, one reply each, virtual clock moved 1 s per batch so the simulator's 100 sends/s per account hold in virtual time). ingestOnlyEventsPerSecond: the POST /api/v1/sim/events calls alone (ingest plus the drain each call runs).`,
-        'PostgreSQL + Redis with 1 and 3 workers: scale mode not in this build; a later change fills these slots.',
+        `PostgreSQL + Redis, 1 and 3 workers (scale mode): 1 API process + N worker processes (bench/support/scale-role.ts: buildApp with role api|worker plus the benchmark rule), each its own Node process, on a fresh PostgreSQL database and a unique Redis prefix, real clock. The API process ingests ${SCALE_EVENTS} message events of the same shape (batches of ${BATCH}, one after another, over ${GROUPS} simulated groups) through app.pipeline.ingest, posted to a loopback port of its own as a platform webhook would (POST /api/v1/sim/events drains after every event, and in scale mode a drain waits for the workers, which would time the route, not the pipeline). Its rule puts one send per message in the outbox for a relay connector (limits 10,000/chat/s, 100,000/account/s) whose peer is the counting peer in its own process (with the real clock the simulator's 20/s per chat and 100/s per account would cap the figure); the workers claim the sends and deliver them. eventsPerSecond: first event posted to last reply recorded as sent (polled every 50 ms); ingestOnlyEventsPerSecond: the ingest calls alone. All processes share the machine's cores.`,
         'Goal for later work: 5,000 msgs/s sustained through the embedded pipeline on 2 cores.',
-        SHARED_MACHINE_NOTE,
       ],
     }),
   );

@@ -114,6 +114,5 @@ export function percentile(sorted: readonly number[], p: number): number {
 
 export const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 
-export const SHARED_MACHINE_NOTE = `Measured on a machine of ${cpus().length} cores shared with other developers' builds and tests running at the same time: figures vary between runs; compare dialects within one run, not absolute values across runs.`;
+export const SHARED_MACHINE_NOTE = `Measured on ${cpus().length} cores; read machine.loadAverage1m in the result file first: a load far above the core count makes every figure pessimistic. Compare dialects within one run; compare absolute values across runs only when machine and load match.`;
 
-export const SCALE_SLOT = 'scale mode not in this build';
