@@ -18,6 +18,7 @@ import { testDialects } from './support/services.js';
 
 const RUNS = Number(process.env.QUNYUN_FUZZ_RUNS ?? 30);
 const BAD_TOKEN = 'not-a-token-of-this-server-0123456789';
+const ALL_PRINCIPALS: readonly Principal[] = ['none', 'bad', 'viewerA', 'ownerA', 'ownerB'];
 
 /**
  * A refused request may still be written down, and a token's last use moves on any authenticated call.
@@ -226,12 +227,14 @@ for (const dialect of await testDialects()) {
       if (route in NOT_FUZZED) continue;
       it(`${route} answers 2xx or 4xx, a 4xx writes nothing, and neither workspace sees the other's data`, async () => {
         const requests = requestsFor(op, pools, BODY_HINTS[route]);
+        // Every caller is tried at least once, whatever the random draw.
+        const examples = fc.sample(requests, ALL_PRINCIPALS.length).map((request, i): [FuzzRequest] => [{ ...request, principal: ALL_PRINCIPALS[i]! }]);
         await fc.assert(
           fc.asyncProperty(requests, async (request) => {
             const failure = await check(request);
             if (failure) throw new Error(failure);
           }),
-          { numRuns: RUNS, endOnFailure: true },
+          { numRuns: RUNS, endOnFailure: true, examples },
         );
       });
     }
