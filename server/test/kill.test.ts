@@ -1,13 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
+import { freePort, LAUNCHER, randomInt, sleep, startPeer, waitForExit } from './support/processes.js';
 import { createPgDatabase, testDialects } from './support/services.js';
 
 // The kill test: the real server runs as a child process and is SIGKILLed at
@@ -16,9 +14,6 @@ import { createPgDatabase, testDialects } from './support/services.js';
 // promise under test: no message ever arrives twice; each one ends `sent`, or
 // `unknown` with an open staff task when a crash caught it mid-flight.
 
-const here = dirname(fileURLToPath(import.meta.url));
-const LAUNCHER = join(here, '..', 'bin', 'qunyun.js');
-const PEER_SCRIPT = join(here, 'support', 'counting-peer.mjs');
 
 const TOKEN = 'kill-test-owner-token-0123456789';
 const SENDS = 1_000;
@@ -39,21 +34,6 @@ type Reply = { status: number; body: unknown };
 type Delivery = { id: string; idempotencyKey: string; state: string; taskId: string | null };
 type PeerStats = { received: number; distinct: number; duplicates: string[] };
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-const randomInt = (min: number, max: number) => min + Math.floor(Math.random() * (max - min + 1));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.on('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
 async function request(base: string, method: string, path: string, body?: unknown): Promise<Reply> {
   const response = await fetch(`${base}${path}`, {
     method,
@@ -71,35 +51,6 @@ async function request(base: string, method: string, path: string, body?: unknow
   return { status: response.status, body: parsed };
 }
 
-function waitForExit(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => child.once('exit', () => resolve()));
-}
-
-/** The counting peer: its own process, never killed during the test. */
-async function startPeer(logFile: string): Promise<{ base: string; child: ChildProcess; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, [PEER_SCRIPT, logFile], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const lines = createInterface({ input: child.stdout! });
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('the counting peer did not print its port within 10 s')), 10_000);
-    child.once('exit', (code) => reject(new Error(`the counting peer exited early (${code})`)));
-    lines.once('line', (line) => {
-      clearTimeout(timer);
-      const parsed = JSON.parse(line) as { port?: unknown };
-      if (typeof parsed.port !== 'number' || parsed.port <= 0) reject(new Error(`the counting peer printed ${line}`));
-      else resolve(parsed.port);
-    });
-  });
-  return {
-    base: `http://127.0.0.1:${port}`,
-    child,
-    async stop() {
-      child.stdin?.end();
-      child.kill('SIGTERM');
-      await waitForExit(child);
-    },
-  };
-}
 
 /** The real server as a child process, started and SIGKILLed again and again with the same environment. */
 class ServerProcess {
